@@ -1,0 +1,70 @@
+// Forward and backward pass of the whole network over one padded Batch (truncated nowhere:
+// full BPTT over the batch's max_length), with the loss and metrics Magenta logs.
+//
+// Network (TensorFlow semantics): per LSTM layer z = [x, h_prev]·W + b, gates i, j, f, o;
+// c = c_prev·σ(f + 1) + σ(i)·tanh(j); h = tanh(c)·σ(o); state starts at zero; when
+// dropout_keep_prob < 1 each layer's output (not its recurrent state) is dropped and
+// scaled by 1/keep (DropoutWrapper(output_keep_prob)); logits = h_top·W_fc + b_fc, split
+// into heads; softmax cross-entropy over real positions only; loss = mean over
+// (position, head) pairs.
+//
+// Ownership: a TrainingStep owns its work buffers (sized on first use and grown when a
+// larger batch arrives; no allocation otherwise) and the oneDNN primitives it caches.
+// Parameters and gradients are the caller's. Not thread-safe; one instance per thread.
+// Internally it uses both cores through OpenMP (oneDNN's runtime).
+// Failure: a batch whose layout or head count does not match the shape is a PRNN_CHECK
+// failure (the data reader validates outside input before this point).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "data/batch.h"
+#include "nn/batch_stats.h"
+#include "nn/network_shape.h"
+#include "nn/param_arena.h"
+#include "nn/precision.h"
+
+namespace prnn {
+
+struct TrainingOptions {
+  Precision precision = Precision::kAuto;
+  float dropout_keep_prob = 1.0f;
+  // Per head: the label counted as "no event" for event/no_event_accuracy (355, the
+  // 1-second time shift, for the one-hot encodings; the default event's label per head
+  // for the note encoding). Empty = no head has one.
+  std::vector<int> no_event_labels;
+};
+
+class TrainingStep {
+ public:
+  TrainingStep(const NetworkShape& shape, const TrainingOptions& options);
+  ~TrainingStep();
+  TrainingStep(const TrainingStep&) = delete;
+  TrainingStep& operator=(const TrainingStep&) = delete;
+
+  // Forward + backward. Overwrites `grads` (same layout as params) with d(loss)/d(params).
+  // `dropout_seed` selects the dropout masks (ignored when keep_prob == 1); the same
+  // seed, batch and parameters give bit-identical results.
+  // REQUIRES: batch.layout == shape.input, batch.num_heads == shape.num_heads(), at least
+  // one real position.
+  BatchStats compute_gradients(const ParamArena& params, const Batch& batch, uint64_t dropout_seed,
+                               ParamArena& grads);
+
+  // Forward only, no dropout (the eval job).
+  BatchStats evaluate(const ParamArena& params, const Batch& batch);
+
+  // The precision actually used (kAuto resolved).
+  Precision precision() const;
+
+  // Logits of the last forward pass, (T, B, V) time-major; padding rows are unspecified.
+  // For tests and tools.
+  const std::vector<float>& last_logits() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace prnn

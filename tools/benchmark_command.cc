@@ -1,0 +1,36 @@
+// `performance_rnn benchmark CASE [flags]`: reproducible speed measurements, one JSON line
+// each. The cases are registered by tools/benchmark_*.cc.
+#include <string>
+
+#include "base/error.h"
+#include "benchmark_case.h"
+#include "cli/command.h"
+
+namespace prnn {
+
+std::vector<BenchmarkCase>& benchmark_cases() {
+  static std::vector<BenchmarkCase> cases;
+  return cases;
+}
+
+namespace {
+
+int benchmark_body(int argc, char** argv) {
+  std::string names;
+  for (const BenchmarkCase& c : benchmark_cases()) names += (names.empty() ? "" : ", ") + c.name;
+  if (argc < 2) throw UsageError("benchmark: name a case (" + names + ")");
+  for (const BenchmarkCase& c : benchmark_cases()) {
+    if (c.name == argv[1]) return c.run(argc - 1, argv + 1);
+  }
+  throw UsageError("benchmark: unknown case '" + std::string(argv[1]) + "' (cases: " + names + ")");
+}
+
+int benchmark_main(int argc, char** argv) {
+  return run_guarded("benchmark", benchmark_body, argc, argv);
+}
+
+}  // namespace
+}  // namespace prnn
+
+PRNN_COMMAND("benchmark", "speed benchmarks printing one JSON line (cases: train, ...)",
+             prnn::benchmark_main);
