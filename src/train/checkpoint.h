@@ -1,0 +1,77 @@
+// Training checkpoints and exported models: one file in the safetensors layout
+// (doc/formats/checkpoint.md), readable by common Python tools.
+//
+//   u64 header_size (LE) | JSON header (header_size bytes) | raw little-endian tensors
+//
+// The header's "__metadata__" carries the format tag ("prnn-checkpoint", the magic),
+// the format version, the config name, the hparams, the global step, the Adam step and
+// the training data's seed and position. Weights keep Magenta's variable names; Adam's
+// moments are stored as "<name>/Adam" (m) and "<name>/Adam_1" (v) in fp32. Weights may be
+// stored as F32, BF16 or F16 (exported models); they are always read back as fp32.
+//
+// write_checkpoint writes atomically (a reader sees the old file or the whole new one).
+// read_checkpoint throws InputError naming the file for anything malformed: truncation,
+// a bad header length, bad JSON, a wrong magic or version, inconsistent offsets or shapes.
+// It never allocates more than the file's size. Plain values; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace prnn {
+
+enum class TensorStorage { kF32, kBF16, kF16 };
+
+// "fp32" | "bf16" | "fp16"; throws UsageError for anything else.
+TensorStorage parse_tensor_storage(const std::string& name);
+
+struct NamedTensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<float> values;  // row-major, product(shape) elements
+};
+
+// The expected name and shape of one weight, to check a checkpoint against a network.
+struct TensorSpec {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
+struct Checkpoint {
+  std::string config;   // Performance RNN config name, e.g. "performance_with_dynamics"
+  std::string hparams;  // Magenta syntax (hparams_to_string)
+  int64_t global_step = 0;
+  std::vector<NamedTensor> weights;
+  // Adam state: empty in exported models, else one moment per weight, same order.
+  std::vector<NamedTensor> adam_m;
+  std::vector<NamedTensor> adam_v;
+  int64_t adam_step = 0;
+  // Training data stream: the shuffle seed and how many examples were consumed.
+  uint64_t data_seed = 0;
+  uint64_t data_position = 0;
+
+  // The weight with this name, or nullptr.
+  const NamedTensor* find_weight(const std::string& name) const;
+};
+
+inline constexpr int kCheckpointFormatVersion = 1;
+inline constexpr const char* kCheckpointMagic = "prnn-checkpoint";
+
+// REQUIRES: each tensor's values match its shape; adam_m/adam_v empty or parallel to weights.
+void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
+                      TensorStorage weight_storage = TensorStorage::kF32);
+Checkpoint read_checkpoint(const std::string& path);
+
+// Throws InputError unless the checkpoint was written for `config` with exactly these
+// weights; the message names the file, both configs or the tensor and both shapes.
+void check_checkpoint_matches(const Checkpoint& checkpoint, const std::string& path,
+                              const std::string& config, const std::vector<TensorSpec>& expected);
+
+// Rounding conversions used for BF16/F16 storage (round to nearest even).
+uint16_t float_to_bf16(float value);
+float bf16_to_float(uint16_t bits);
+uint16_t float_to_f16(float value);
+float f16_to_float(uint16_t bits);
+
+}  // namespace prnn
