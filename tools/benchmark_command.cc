@@ -18,11 +18,11 @@ namespace {
 int benchmark_body(int argc, char** argv) {
   std::string names;
   for (const BenchmarkCase& c : benchmark_cases()) names += (names.empty() ? "" : ", ") + c.name;
-  if (argc < 2) throw UsageError("benchmark: name a case (" + names + ")");
+  if (argc < 2) throw UsageError("name a case (" + names + ")");
   for (const BenchmarkCase& c : benchmark_cases()) {
     if (c.name == argv[1]) return c.run(argc - 1, argv + 1);
   }
-  throw UsageError("benchmark: unknown case '" + std::string(argv[1]) + "' (cases: " + names + ")");
+  throw UsageError("unknown case '" + std::string(argv[1]) + "' (cases: " + names + ")");
 }
 
 int benchmark_main(int argc, char** argv) {
@@ -30,7 +30,8 @@ int benchmark_main(int argc, char** argv) {
 }
 
 }  // namespace
-}  // namespace prnn
 
 PRNN_COMMAND("benchmark", "speed benchmarks printing one JSON line (cases: train, ...)",
-             prnn::benchmark_main);
+             benchmark_main);
+
+}  // namespace prnn
