@@ -1,5 +1,6 @@
 #include "train/checkpoint.h"
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -293,31 +294,81 @@ Checkpoint read_checkpoint(const std::string& path) {
   return checkpoint;
 }
 
+std::vector<int64_t> stored_shape(const TensorSpec& tensor) {
+  if (tensor.rows == 1) return {tensor.cols};
+  return {tensor.rows, tensor.cols};
+}
+
 void check_checkpoint_matches(const Checkpoint& checkpoint, const std::string& path,
-                              const std::string& config, const std::vector<TensorSpec>& expected) {
+                              const std::string& config, const ParamArena& layout) {
   if (checkpoint.config != config) {
     throw InputError(path + ": checkpoint was written for config '" + checkpoint.config +
                      "', not for --config=" + config);
   }
-  for (const TensorSpec& spec : expected) {
+  for (const TensorSpec& spec : layout.tensors()) {
     const NamedTensor* tensor = checkpoint.find_weight(spec.name);
     if (!tensor) {
       throw InputError(path + ": checkpoint lacks the weight \"" + spec.name + "\" of config " +
                        config + " (hparams in the checkpoint: " + checkpoint.hparams + ")");
     }
-    if (tensor->shape != spec.shape) {
+    if (tensor->shape != stored_shape(spec)) {
       throw InputError(
           path + ": weight \"" + spec.name + "\" has shape " + shape_text(tensor->shape) +
-          " in the checkpoint but " + shape_text(spec.shape) + " in config " + config +
+          " in the checkpoint but " + shape_text(stored_shape(spec)) + " in config " + config +
           " with the requested hparams (checkpoint hparams: " + checkpoint.hparams + ")");
     }
   }
-  if (checkpoint.weights.size() != expected.size()) {
+  if (checkpoint.weights.size() != layout.tensors().size()) {
     throw InputError(path + ": checkpoint has " + std::to_string(checkpoint.weights.size()) +
                      " weights but config " + config + " with these hparams has " +
-                     std::to_string(expected.size()) +
+                     std::to_string(layout.tensors().size()) +
                      " (checkpoint hparams: " + checkpoint.hparams + ")");
   }
+}
+
+Checkpoint make_checkpoint(const std::string& config, const std::string& hparams,
+                           int64_t global_step, const ParamArena& params,
+                           const AdamOptimizer* adam) {
+  Checkpoint checkpoint;
+  checkpoint.config = config;
+  checkpoint.hparams = hparams;
+  checkpoint.global_step = global_step;
+  auto copy = [](const ParamArena& arena, const TensorSpec& spec) {
+    std::span<const float> view = arena.view(spec);
+    return NamedTensor{spec.name, stored_shape(spec), {view.begin(), view.end()}};
+  };
+  for (const TensorSpec& spec : params.tensors()) {
+    checkpoint.weights.push_back(copy(params, spec));
+    if (adam) {
+      checkpoint.adam_m.push_back(copy(adam->m, spec));
+      checkpoint.adam_v.push_back(copy(adam->v, spec));
+    }
+  }
+  if (adam) checkpoint.adam_step = adam->steps;
+  return checkpoint;
+}
+
+void restore_checkpoint(const Checkpoint& checkpoint, const std::string& path,
+                        const std::string& config, ParamArena& params, AdamOptimizer* adam) {
+  check_checkpoint_matches(checkpoint, path, config, params);
+  if (adam && checkpoint.adam_m.empty()) {
+    throw InputError(path +
+                     ": holds no optimizer state (an exported model?); cannot resume "
+                     "training from it");
+  }
+  for (size_t i = 0; i < checkpoint.weights.size(); ++i) {
+    const TensorSpec* spec = params.find(checkpoint.weights[i].name);
+    PRNN_CHECK(spec != nullptr);
+    std::copy(checkpoint.weights[i].values.begin(), checkpoint.weights[i].values.end(),
+              params.view(*spec).begin());
+    if (adam) {
+      std::copy(checkpoint.adam_m[i].values.begin(), checkpoint.adam_m[i].values.end(),
+                adam->m.view(*spec).begin());
+      std::copy(checkpoint.adam_v[i].values.begin(), checkpoint.adam_v[i].values.end(),
+                adam->v.view(*spec).begin());
+    }
+  }
+  if (adam) adam->steps = checkpoint.adam_step;
 }
 
 uint16_t float_to_bf16(float value) {

@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "nn/optimizer.h"
+#include "nn/param_arena.h"
+
 namespace prnn {
 
 enum class TensorStorage { kF32, kBF16, kF16 };
@@ -30,12 +33,6 @@ struct NamedTensor {
   std::string name;
   std::vector<int64_t> shape;
   std::vector<float> values;  // row-major, product(shape) elements
-};
-
-// The expected name and shape of one weight, to check a checkpoint against a network.
-struct TensorSpec {
-  std::string name;
-  std::vector<int64_t> shape;
 };
 
 struct Checkpoint {
@@ -63,10 +60,24 @@ void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
                       TensorStorage weight_storage = TensorStorage::kF32);
 Checkpoint read_checkpoint(const std::string& path);
 
-// Throws InputError unless the checkpoint was written for `config` with exactly these
-// weights; the message names the file, both configs or the tensor and both shapes.
+// The stored shape of an arena tensor: Magenta's, i.e. [cols] for biases (rows == 1).
+std::vector<int64_t> stored_shape(const TensorSpec& tensor);
+
+// Throws InputError unless the checkpoint was written for `config` with exactly the
+// weights of `layout`; the message names the file, both configs or the tensor and both
+// shapes.
 void check_checkpoint_matches(const Checkpoint& checkpoint, const std::string& path,
-                              const std::string& config, const std::vector<TensorSpec>& expected);
+                              const std::string& config, const ParamArena& layout);
+
+// A checkpoint of `params` and, when `adam` is not null, of the optimizer state.
+Checkpoint make_checkpoint(const std::string& config, const std::string& hparams,
+                           int64_t global_step, const ParamArena& params,
+                           const AdamOptimizer* adam);
+
+// Checks (check_checkpoint_matches) and copies the weights into `params`, and the
+// optimizer state into `adam` when it is not null (InputError if the file has none).
+void restore_checkpoint(const Checkpoint& checkpoint, const std::string& path,
+                        const std::string& config, ParamArena& params, AdamOptimizer* adam);
 
 // Rounding conversions used for BF16/F16 storage (round to nearest even).
 uint16_t float_to_bf16(float value);

@@ -130,27 +130,57 @@ TEST(Checkpoint, HalfPrecisionStorage) {
   }
 }
 
+NetworkShape tiny_shape(int layer) { return {{0, {3}}, {layer}, {3}}; }
+
+TEST(Checkpoint, ArenaRoundTripWithAdamState) {
+  ParamArena params(tiny_shape(2));
+  glorot_uniform_init(params, 7);
+  AdamOptimizer adam(params, {});
+  for (size_t i = 0; i < adam.m.values.size(); ++i) {
+    adam.m.values[i] = 0.5f * i;
+    adam.v.values[i] = 0.25f * i;
+  }
+  adam.steps = 11;
+  std::string path = temp_path("arena.safetensors");
+  Checkpoint written = make_checkpoint("performance", "h", 11, params, &adam);
+  EXPECT_EQ(written.find_weight("fully_connected/biases")->shape, (std::vector<int64_t>{3}));
+  EXPECT_EQ(written.find_weight("rnn/multi_rnn_cell/cell_0/basic_lstm_cell/kernel")->shape,
+            (std::vector<int64_t>{5, 8}));
+  write_checkpoint(path, written);
+  ParamArena restored(tiny_shape(2));
+  AdamOptimizer restored_adam(restored, {});
+  restore_checkpoint(read_checkpoint(path), path, "performance", restored, &restored_adam);
+  EXPECT_EQ(restored.values, params.values);
+  EXPECT_EQ(restored_adam.m.values, adam.m.values);
+  EXPECT_EQ(restored_adam.v.values, adam.v.values);
+  EXPECT_EQ(restored_adam.steps, 11);
+  std::filesystem::remove(path);
+}
+
 TEST(Checkpoint, RefusesAnotherConfigOrShapeNamingBoth) {
-  Checkpoint c = tiny_checkpoint();
-  std::vector<TensorSpec> specs = {{c.weights[0].name, {2, 3}}, {c.weights[1].name, {3}}};
-  EXPECT_NO_THROW(check_checkpoint_matches(c, "ck", "performance_with_dynamics", specs));
+  ParamArena params(tiny_shape(2));
+  Checkpoint c = make_checkpoint("performance_with_dynamics", "h", 0, params, nullptr);
+  EXPECT_NO_THROW(check_checkpoint_matches(c, "ck", "performance_with_dynamics", params));
   try {
-    check_checkpoint_matches(c, "ck", "performance", specs);
+    check_checkpoint_matches(c, "ck", "performance", params);
     FAIL();
   } catch (const InputError& e) {
     std::string m = e.what();
     EXPECT_NE(m.find("'performance_with_dynamics'"), std::string::npos) << m;
     EXPECT_NE(m.find("--config=performance"), std::string::npos) << m;
   }
-  specs[0].shape = {5, 3};
+  ParamArena wider(tiny_shape(4));
   try {
-    check_checkpoint_matches(c, "ck", "performance_with_dynamics", specs);
+    check_checkpoint_matches(c, "ck", "performance_with_dynamics", wider);
     FAIL();
   } catch (const InputError& e) {
     std::string m = e.what();
-    EXPECT_NE(m.find("[2,3]"), std::string::npos) << m;
-    EXPECT_NE(m.find("[5,3]"), std::string::npos) << m;
+    EXPECT_NE(m.find("[5,8]"), std::string::npos) << m;   // 3 inputs + 2 units, 4 gates x 2
+    EXPECT_NE(m.find("[7,16]"), std::string::npos) << m;  // 3 inputs + 4 units, 4 gates x 4
   }
+  AdamOptimizer adam(params, {});
+  EXPECT_THROW(restore_checkpoint(c, "ck", "performance_with_dynamics", params, &adam), InputError)
+      << "an exported model has no optimizer state to resume from";
 }
 
 TEST(Checkpoint, RejectsCorruptFilesWithAMessage) {
