@@ -57,6 +57,12 @@ struct TensorMeta {
   bool seen = false;
 };
 
+std::string shape_string(const std::vector<int64_t>& shape) {
+  std::string out = "[";
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
 [[noreturn]] void fail(const std::string& source, const std::string& message) {
   throw InputError(source + ": V1 checkpoint: " + message);
 }
@@ -203,10 +209,10 @@ std::map<std::string, TensorMeta> parse_meta(std::string_view value, const std::
 
 }  // namespace
 
-TensorMap read_v1_checkpoint(std::string_view bytes, const std::string& source) {
+std::vector<NamedTensor> read_v1_checkpoint(std::string_view bytes, const std::string& source) {
   std::map<std::string, TensorMeta> metas;
   bool have_meta = false;
-  TensorMap tensors;
+  std::vector<NamedTensor> tensors;
   for_each_table_entry(bytes, source, [&](std::string_view key, std::string_view value) {
     if (key.empty()) {
       if (have_meta) fail(source, "two metadata entries");
@@ -234,7 +240,7 @@ TensorMap read_v1_checkpoint(std::string_view bytes, const std::string& source) 
                        " holds " + std::to_string(values.size()) + " values instead of " +
                        std::to_string(meta.count));
     }
-    tensors[slice.name()] = NamedTensor{meta.shape, std::move(values)};
+    tensors.push_back(NamedTensor{slice.name(), meta.shape, std::move(values)});
   });
   if (!have_meta) fail(source, "no metadata entry (empty key)");
   for (const auto& [name, meta] : metas) {

@@ -12,11 +12,13 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "bundle/named_tensor.h"
+#include "train/checkpoint.h"
 
 namespace prnn {
 
-TensorMap read_v1_checkpoint(std::string_view bytes, const std::string& source);
+// The tensors in key (name) order.
+std::vector<NamedTensor> read_v1_checkpoint(std::string_view bytes, const std::string& source);
 
 }  // namespace prnn

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 #include <numeric>
 
 #include "base/crc32c.h"
@@ -20,9 +21,17 @@ const std::string kFixtures = std::string(PRNN_SHARED_DIR) + "/fixtures/";
 
 double sum(const NamedTensor& t) { return std::accumulate(t.values.begin(), t.values.end(), 0.0); }
 
+// Tensors by name, so tests can look them up.
+using TensorMap = std::map<std::string, NamedTensor>;
+TensorMap by_name(std::vector<NamedTensor> tensors) {
+  TensorMap out;
+  for (auto& t : tensors) out[t.name] = std::move(t);
+  return out;
+}
+
 TensorMap read_bundle_tensors(const std::string& name) {
   auto bundle = read_generator_bundle(kFixtures + name);
-  return read_v1_checkpoint(bundle.checkpoint, name);
+  return by_name(read_v1_checkpoint(bundle.checkpoint, name));
 }
 
 TEST(OrderedCode, SignedNumbersFromTheFormatNotes) {
@@ -75,7 +84,7 @@ TEST(OrderedCode, EscapedStringAndTruncation) {
 TEST(V1Checkpoint, PolyphonyBundleGoldenValues) {
   auto bundle = read_generator_bundle(kFixtures + "polyphony_rnn_3x128.mag");
   EXPECT_EQ(bundle.generator_id, "polyphony");
-  TensorMap t = read_v1_checkpoint(bundle.checkpoint, "polyphony_rnn_3x128.mag");
+  TensorMap t = by_name(read_v1_checkpoint(bundle.checkpoint, "polyphony_rnn_3x128.mag"));
   EXPECT_EQ(t.size(), 8u);
   const NamedTensor& biases = t.at("fully_connected/biases");
   EXPECT_EQ(biases.shape, std::vector<int64_t>{259});
@@ -91,7 +100,8 @@ TEST(V1Checkpoint, PolyphonyBundleGoldenValues) {
 }
 
 TEST(V1Checkpoint, ScalarsOfHalfPlusTwo) {
-  TensorMap t = read_v1_checkpoint(read_file(kFixtures + "half_plus_two_v1.ckpt"), "half_plus_two");
+  TensorMap t =
+      by_name(read_v1_checkpoint(read_file(kFixtures + "half_plus_two_v1.ckpt"), "half_plus_two"));
   ASSERT_EQ(t.size(), 2u);
   EXPECT_TRUE(t.at("a").shape.empty());
   EXPECT_EQ(t.at("a").values, std::vector<float>{0.5f});
@@ -99,7 +109,8 @@ TEST(V1Checkpoint, ScalarsOfHalfPlusTwo) {
 }
 
 TEST(V1Checkpoint, TinyWeightsAndBiasesShapes) {
-  TensorMap t = read_v1_checkpoint(read_file(kFixtures + "tiny_weights_biases_v1.ckpt"), "tiny");
+  TensorMap t =
+      by_name(read_v1_checkpoint(read_file(kFixtures + "tiny_weights_biases_v1.ckpt"), "tiny"));
   EXPECT_EQ(t.at("biases").shape, std::vector<int64_t>{2});
   EXPECT_EQ(t.at("weights").shape, (std::vector<int64_t>{6, 2}));
   EXPECT_EQ(t.at("weights").values.size(), 12u);
@@ -107,7 +118,7 @@ TEST(V1Checkpoint, TinyWeightsAndBiasesShapes) {
 
 TEST(V1Checkpoint, VocalAutoencoderFrom2016WithEmptyIndexKey) {
   TensorMap t =
-      read_v1_checkpoint(read_file(kFixtures + "vocal_autoencoder_2016_v1.ckpt"), "vocal");
+      by_name(read_v1_checkpoint(read_file(kFixtures + "vocal_autoencoder_2016_v1.ckpt"), "vocal"));
   size_t largest = 0;
   for (const auto& [name, tensor] : t) largest = std::max(largest, tensor.values.size());
   EXPECT_EQ(largest * 4, size_t{1} << 20);  // the 1 MiB tensor alone in its block
@@ -185,7 +196,7 @@ TEST(V1CheckpointCorrupt, EverySingleByteFlipIsCaughtOrHarmless) {
     std::string bytes = original;
     bytes[i] ^= 0x40;
     try {
-      TensorMap t = read_v1_checkpoint(bytes, "corrupt.ckpt");
+      TensorMap t = by_name(read_v1_checkpoint(bytes, "corrupt.ckpt"));
       EXPECT_EQ(t.at("a").values, std::vector<float>{0.5f}) << i;
     } catch (const InputError&) {
     }
