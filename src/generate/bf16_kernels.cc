@@ -1,0 +1,204 @@
+#include "generate/bf16_kernels.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+
+#pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma")
+
+namespace prnn::bf16_kernels {
+namespace {
+
+// e^x with a degree-6 polynomial after range reduction; relative error about 2e-7.
+inline __m512 exp512(__m512 x) {
+  x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.0f)), _mm512_set1_ps(88.0f));
+  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145752f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(1.42860677e-6f), r);
+  __m512 p = _mm512_set1_ps(1.0f / 720);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  return _mm512_scalef_ps(p, n);
+}
+
+inline __m512 sigmoid512(__m512 x) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  return _mm512_div_ps(one, _mm512_add_ps(one, exp512(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+
+// tanh(x) = 2σ(2x) − 1
+inline __m512 tanh512(__m512 x) {
+  const __m512 two = _mm512_set1_ps(2.0f);
+  return _mm512_fmsub_ps(two, sigmoid512(_mm512_mul_ps(two, x)), _mm512_set1_ps(1.0f));
+}
+
+inline __m512bh as_bh(__m512i v) { return reinterpret_cast<__m512bh>(v); }
+
+// UB unit blocks × NB streams: 4·UB·NB accumulators.
+template <int UB, int NB>
+void lstm_tile(const uint16_t* w, int k_pairs, int block, const uint16_t* x, int x_stride,
+               const float* init, int init_stride, float* c, float* h, int hp) {
+  __m512 acc[NB][UB][4];
+  #pragma GCC unroll 32
+  for (int b = 0; b < NB; ++b)
+    #pragma GCC unroll 32
+    for (int u = 0; u < UB; ++u)
+      #pragma GCC unroll 32
+      for (int g = 0; g < 4; ++g)
+        acc[b][u][g] = _mm512_loadu_ps(init + b * init_stride + (block + u) * 64 + g * 16);
+  const size_t block_stride = static_cast<size_t>(k_pairs) * 128;  // uint16 per unit block
+  const uint16_t* wb = w + block * block_stride;
+  for (int kp = 0; kp < k_pairs; ++kp) {
+    __m512i wv[UB][4];
+    #pragma GCC unroll 32
+    for (int u = 0; u < UB; ++u)
+      #pragma GCC unroll 32
+      for (int g = 0; g < 4; ++g)
+        wv[u][g] = _mm512_loadu_si512(wb + u * block_stride + kp * 128 + g * 32);
+    #pragma GCC unroll 32
+    for (int b = 0; b < NB; ++b) {
+      uint32_t pair;
+      __builtin_memcpy(&pair, x + b * x_stride + 2 * kp, 4);
+      const __m512bh xb = as_bh(_mm512_set1_epi32(static_cast<int>(pair)));
+      #pragma GCC unroll 32
+      for (int u = 0; u < UB; ++u)
+        #pragma GCC unroll 32
+        for (int g = 0; g < 4; ++g)
+          acc[b][u][g] = _mm512_dpbf16_ps(acc[b][u][g], as_bh(wv[u][g]), xb);
+    }
+  }
+  #pragma GCC unroll 32
+  for (int b = 0; b < NB; ++b) {
+    #pragma GCC unroll 32
+    for (int u = 0; u < UB; ++u) {
+      float* cb = c + b * hp + (block + u) * 16;
+      float* hb = h + b * hp + (block + u) * 16;
+      const __m512 c_new =
+          _mm512_fmadd_ps(_mm512_loadu_ps(cb), sigmoid512(acc[b][u][2]),
+                          _mm512_mul_ps(sigmoid512(acc[b][u][0]), tanh512(acc[b][u][1])));
+      _mm512_storeu_ps(cb, c_new);
+      _mm512_storeu_ps(hb, _mm512_mul_ps(tanh512(c_new), sigmoid512(acc[b][u][3])));
+    }
+  }
+}
+
+template <int VB, int NB>
+void dense_tile(const uint16_t* w, int k_pairs, int block, const uint16_t* x, int x_stride,
+                const float* bias, float* out, int vp) {
+  __m512 acc[NB][VB];
+  #pragma GCC unroll 32
+  for (int b = 0; b < NB; ++b)
+    #pragma GCC unroll 32
+    for (int v = 0; v < VB; ++v) acc[b][v] = _mm512_loadu_ps(bias + (block + v) * 16);
+  const size_t block_stride = static_cast<size_t>(k_pairs) * 32;
+  const uint16_t* wb = w + block * block_stride;
+  for (int kp = 0; kp < k_pairs; ++kp) {
+    __m512i wv[VB];
+    #pragma GCC unroll 32
+    for (int v = 0; v < VB; ++v) wv[v] = _mm512_loadu_si512(wb + v * block_stride + kp * 32);
+    #pragma GCC unroll 32
+    for (int b = 0; b < NB; ++b) {
+      uint32_t pair;
+      __builtin_memcpy(&pair, x + b * x_stride + 2 * kp, 4);
+      const __m512bh xb = as_bh(_mm512_set1_epi32(static_cast<int>(pair)));
+      #pragma GCC unroll 32
+      for (int v = 0; v < VB; ++v) acc[b][v] = _mm512_dpbf16_ps(acc[b][v], as_bh(wv[v]), xb);
+    }
+  }
+  #pragma GCC unroll 32
+  for (int b = 0; b < NB; ++b)
+    #pragma GCC unroll 32
+    for (int v = 0; v < VB; ++v) _mm512_storeu_ps(out + b * vp + (block + v) * 16, acc[b][v]);
+}
+
+// Runs tile<NB>(first_stream) over streams [0, B) in groups of up to 6 streams (a block's
+// weights stay in L1/L2 across the groups).
+template <typename Tile>
+void for_stream_groups(int num_streams, Tile tile) {
+  for (int b = 0; b < num_streams; b += 6) {
+    switch (std::min(6, num_streams - b)) {
+      case 1:
+        tile.template operator()<1>(b);
+        break;
+      case 2:
+        tile.template operator()<2>(b);
+        break;
+      case 3:
+        tile.template operator()<3>(b);
+        break;
+      case 4:
+        tile.template operator()<4>(b);
+        break;
+      case 5:
+        tile.template operator()<5>(b);
+        break;
+      default:
+        tile.template operator()<6>(b);
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+bool available() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+}
+
+void to_bf16(const float* in, int n, uint16_t* out) {
+  int i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m512bh v = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(in + i + 16), _mm512_loadu_ps(in + i));
+    _mm512_storeu_si512(out + i, reinterpret_cast<__m512i>(v));
+  }
+  for (; i < n; ++i) {
+    uint32_t bits;
+    __builtin_memcpy(&bits, in + i, 4);
+    bits += 0x7fff + ((bits >> 16) & 1);
+    out[i] = static_cast<uint16_t>(bits >> 16);
+  }
+}
+
+void lstm_blocks(const uint16_t* w, int k_pairs, int block_begin, int block_end, int num_streams,
+                 const uint16_t* x, int x_stride, const float* init, int init_stride, float* c,
+                 float* h, int hp) {
+  int block = block_begin;
+  if (num_streams == 1) {  // latency path: 16 independent accumulators
+    for (; block + 4 <= block_end; block += 4)
+      lstm_tile<4, 1>(w, k_pairs, block, x, x_stride, init, init_stride, c, h, hp);
+    for (; block < block_end; ++block)
+      lstm_tile<1, 1>(w, k_pairs, block, x, x_stride, init, init_stride, c, h, hp);
+    return;
+  }
+  for (; block < block_end; ++block) {
+    for_stream_groups(num_streams, [&]<int NB>(int b) {
+      lstm_tile<1, NB>(w, k_pairs, block, x + b * x_stride, x_stride, init + b * init_stride,
+                       init_stride, c + b * hp, h + b * hp, hp);
+    });
+  }
+}
+
+void dense_blocks(const uint16_t* w, int k_pairs, int block_begin, int block_end, int num_streams,
+                  const uint16_t* x, int x_stride, const float* bias, float* out, int vp) {
+  int block = block_begin;
+  if (num_streams == 1) {
+    for (; block + 5 <= block_end; block += 5)
+      dense_tile<5, 1>(w, k_pairs, block, x, x_stride, bias, out, vp);
+    for (; block < block_end; ++block)
+      dense_tile<1, 1>(w, k_pairs, block, x, x_stride, bias, out, vp);
+    return;
+  }
+  for (; block < block_end; ++block) {
+    for_stream_groups(num_streams, [&]<int NB>(int b) {
+      dense_tile<1, NB>(w, k_pairs, block, x + b * x_stride, x_stride, bias, out + b * vp, vp);
+    });
+  }
+}
+
+}  // namespace prnn::bf16_kernels

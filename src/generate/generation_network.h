@@ -1,0 +1,100 @@
+// The network as generation runs it: B streams advanced one event at a time, with the
+// weights repacked once for fast matrix-vector products.
+//
+// Weights: each LSTM layer's [input + recurrent] kernel is packed in bf16 (when the CPU
+// has AVX512-BF16; fp32 otherwise) with the gate columns regrouped so that one 16-unit
+// block holds its i, j, f, o columns together and the cell update runs in the product's
+// epilogue; layer 0's input rows stay fp32 and are gathered (one-hot) or accumulated
+// (dense values). The forget bias (1.0, BasicLSTMCell's) is added at run time, as
+// Magenta does; the stored weights do not include it. The dense layer is packed the same
+// way. Per-step work allocates nothing; all buffers are sized at construction.
+//
+// Ownership: the network copies what it needs from the ParamArena. Not thread-safe; a
+// step uses OpenMP over the unit blocks when more than one thread is allowed.
+//
+// Letters: B streams, L layers, H hidden units, G = 4H gates, I layer-0 input rows,
+// D dense input values, K one-hot groups, V logits.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "nn/network_shape.h"
+#include "nn/param_arena.h"
+
+namespace prnn {
+
+class GenerationNetwork {
+ public:
+  // forget_bias: added to the f gate at run time (1.0 for Magenta's BasicLSTMCell).
+  // use_bf16: false forces the fp32 kernels (the reference twin).
+  GenerationNetwork(const ParamArena& params, int max_streams, bool use_bf16,
+                    float forget_bias = 1.0f);
+  ~GenerationNetwork();
+  GenerationNetwork(const GenerationNetwork&) = delete;
+  GenerationNetwork& operator=(const GenerationNetwork&) = delete;
+
+  const NetworkShape& shape() const { return shape_; }
+  int max_streams() const { return max_streams_; }
+  bool uses_bf16() const { return use_bf16_; }
+  // Bytes of packed weights (what a step reads).
+  size_t weight_bytes() const;
+
+  // Zero LSTM state for every stream / one stream.
+  void reset();
+  void reset_stream(int stream);
+  // Stream `to` takes a copy of stream `from`'s state (beam search).
+  void copy_stream(int from, int to);
+
+  // Advances streams [0, B) by one step. onehot is (B, K) class indices, dense (B, D).
+  // Returns the logits (B, V), valid until the next step. REQUIRES: B <= max_streams,
+  // every index inside its group.
+  std::span<const float> step(int num_streams, std::span<const int32_t> onehot,
+                              std::span<const float> dense);
+
+  // Threads used by step() (OpenMP); 1 by default, which is fastest on a busy machine.
+  void set_threads(int threads) { threads_ = threads < 1 ? 1 : threads; }
+
+  // State of one stream in one layer (H values), Magenta's c and h.
+  std::span<const float> cell_state(int layer, int stream) const;
+  std::span<const float> hidden_state(int layer, int stream) const;
+
+ private:
+  struct Layer {
+    int hidden = 0;                   // H
+    int padded = 0;                   // Hp: H rounded up to 16 units
+    int rows = 0;                     // K: product rows (layer 0: Hp; others: Hp below + Hp)
+    std::vector<uint16_t> packed;     // bf16 path, see bf16_kernels.h
+    std::vector<float> gate_bias;     // (4 Hp) packed column order, forget bias included
+    std::vector<float> input_rows;    // layer 0: (I, 4 Hp) packed column order
+    std::vector<float> kernel, bias;  // fp32 path: Magenta's [I + H, 4H] and [4H]
+    std::vector<float> c, h;          // (B, Hp)
+    std::vector<uint16_t> x;          // (B, K) bf16 product input
+    std::vector<float> init;          // layer 0: (B, 4 Hp) bias + input rows
+  };
+  void gather_inputs(int num_streams, std::span<const int32_t> onehot,
+                     std::span<const float> dense);
+  void layer_step_bf16(int layer, int num_streams);
+  void output_step_bf16(int num_streams);
+  void step_fp32(int num_streams, std::span<const int32_t> onehot, std::span<const float> dense);
+
+  NetworkShape shape_;
+  int max_streams_;
+  bool use_bf16_;
+  float forget_bias_;
+  int threads_ = 1;
+  std::vector<Layer> layers_;
+  // Dense layer: packed bf16 weights over Vp = V rounded up to 16 columns, padded biases;
+  // fp32 path: Magenta's [H, V] weights.
+  std::vector<uint16_t> out_packed_;
+  std::vector<float> out_bias_;
+  std::vector<float> out_weights_;
+  int padded_logits_ = 0;
+  std::vector<uint16_t> top_x_;    // (B, Hp top) bf16
+  std::vector<float> padded_out_;  // (B, Vp)
+  std::vector<float> logits_;      // (B, V)
+};
+
+}  // namespace prnn

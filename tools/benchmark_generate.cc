@@ -1,0 +1,87 @@
+// `performance_rnn benchmark generate`: events per second of the sampling loop (network
+// step, tempered softmax, inverse-CDF sample, feedback) on random weights, B streams,
+// like the PyTorch peer's `generate` mode. Prints one JSON line.
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+#include "base/error.h"
+#include "base/flags.h"
+#include "benchmark_case.h"
+#include "generate/generation_network.h"
+#include "generate/sampler.h"
+
+namespace prnn {
+namespace {
+
+std::vector<int> parse_layers(const std::string& text) {
+  std::vector<int> layers;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    try {
+      layers.push_back(std::stoi(item));
+    } catch (const std::exception&) {
+      throw UsageError("--layers: '" + text + "' is not a comma-separated list of sizes");
+    }
+  }
+  return layers;
+}
+
+int benchmark_generate(int argc, char** argv) {
+  int batch = 1, steps = 2000, vocab = 388, threads = 1;
+  std::string layers_text = "512,512,512", precision = "bf16";
+  FlagSet flags("performance_rnn benchmark generate",
+                "Sampling speed of the generation network on random weights.");
+  flags.add("batch", &batch, "streams generated together");
+  flags.add("steps", &steps, "events per stream (after 20 warm-up steps)");
+  flags.add("layers", &layers_text, "LSTM sizes, bottom first");
+  flags.add("vocab", &vocab, "event classes (one-hot input and softmax)");
+  flags.add("threads", &threads, "OpenMP threads in each step");
+  flags.add("precision", &precision, "bf16 (AVX512-BF16 kernels) or fp32 (reference twin)");
+  if (!flags.parse(argc, argv)) return 0;
+  if (batch < 1 || steps < 1 || vocab < 2)
+    throw UsageError("--batch, --steps, --vocab must be positive");
+  if (precision != "bf16" && precision != "fp32") throw UsageError("--precision: bf16 or fp32");
+  NetworkShape shape{InputLayout{0, {vocab}}, parse_layers(layers_text), {vocab}};
+  validate_network_shape(shape);
+  ParamArena params(shape);
+  glorot_uniform_init(params, 1);
+  GenerationNetwork network(params, batch, precision == "bf16");
+  network.set_threads(threads);
+  std::vector<StreamRng> rngs;
+  for (int b = 0; b < batch; ++b) rngs.emplace_back(b);
+  std::vector<int32_t> events(batch, 0);
+  std::vector<float> scratch(vocab);
+  auto run = [&](int n) {
+    for (int t = 0; t < n; ++t) {
+      std::span<const float> logits = network.step(batch, events, {});
+      for (int b = 0; b < batch; ++b) {
+        events[b] = sample_logits(logits.subspan(static_cast<size_t>(b) * vocab, vocab), 1.0,
+                                  rngs[b], scratch)
+                        .index;
+      }
+    }
+  };
+  run(20);
+  auto start = std::chrono::steady_clock::now();
+  run(steps);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  nlohmann::json out = {{"what", "generate"},
+                        {"batch", batch},
+                        {"layers", shape.layer_sizes},
+                        {"vocab", vocab},
+                        {"threads", threads},
+                        {"precision", network.uses_bf16() ? "bf16" : "fp32"},
+                        {"weight_bytes", network.weight_bytes()},
+                        {"events_per_s", std::round(batch * steps / seconds * 10) / 10}};
+  std::printf("%s\n", out.dump().c_str());
+  return 0;
+}
+
+}  // namespace
+
+PRNN_BENCHMARK_CASE("generate", benchmark_generate);
+
+}  // namespace prnn
