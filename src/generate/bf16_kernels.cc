@@ -44,37 +44,37 @@ template <int UB, int NB>
 void lstm_tile(const uint16_t* w, int k_pairs, int block, const uint16_t* x, int x_stride,
                const float* init, int init_stride, float* c, float* h, int hp) {
   __m512 acc[NB][UB][4];
-  #pragma GCC unroll 32
+#pragma GCC unroll 32
   for (int b = 0; b < NB; ++b)
-    #pragma GCC unroll 32
+#pragma GCC unroll 32
     for (int u = 0; u < UB; ++u)
-      #pragma GCC unroll 32
+#pragma GCC unroll 32
       for (int g = 0; g < 4; ++g)
         acc[b][u][g] = _mm512_loadu_ps(init + b * init_stride + (block + u) * 64 + g * 16);
   const size_t block_stride = static_cast<size_t>(k_pairs) * 128;  // uint16 per unit block
   const uint16_t* wb = w + block * block_stride;
   for (int kp = 0; kp < k_pairs; ++kp) {
     __m512i wv[UB][4];
-    #pragma GCC unroll 32
+#pragma GCC unroll 32
     for (int u = 0; u < UB; ++u)
-      #pragma GCC unroll 32
+#pragma GCC unroll 32
       for (int g = 0; g < 4; ++g)
         wv[u][g] = _mm512_loadu_si512(wb + u * block_stride + kp * 128 + g * 32);
-    #pragma GCC unroll 32
+#pragma GCC unroll 32
     for (int b = 0; b < NB; ++b) {
       uint32_t pair;
       __builtin_memcpy(&pair, x + b * x_stride + 2 * kp, 4);
       const __m512bh xb = as_bh(_mm512_set1_epi32(static_cast<int>(pair)));
-      #pragma GCC unroll 32
+#pragma GCC unroll 32
       for (int u = 0; u < UB; ++u)
-        #pragma GCC unroll 32
+#pragma GCC unroll 32
         for (int g = 0; g < 4; ++g)
           acc[b][u][g] = _mm512_dpbf16_ps(acc[b][u][g], as_bh(wv[u][g]), xb);
     }
   }
-  #pragma GCC unroll 32
+#pragma GCC unroll 32
   for (int b = 0; b < NB; ++b) {
-    #pragma GCC unroll 32
+#pragma GCC unroll 32
     for (int u = 0; u < UB; ++u) {
       float* cb = c + b * hp + (block + u) * 16;
       float* hb = h + b * hp + (block + u) * 16;
@@ -91,28 +91,28 @@ template <int VB, int NB>
 void dense_tile(const uint16_t* w, int k_pairs, int block, const uint16_t* x, int x_stride,
                 const float* bias, float* out, int vp) {
   __m512 acc[NB][VB];
-  #pragma GCC unroll 32
+#pragma GCC unroll 32
   for (int b = 0; b < NB; ++b)
-    #pragma GCC unroll 32
+#pragma GCC unroll 32
     for (int v = 0; v < VB; ++v) acc[b][v] = _mm512_loadu_ps(bias + (block + v) * 16);
   const size_t block_stride = static_cast<size_t>(k_pairs) * 32;
   const uint16_t* wb = w + block * block_stride;
   for (int kp = 0; kp < k_pairs; ++kp) {
     __m512i wv[VB];
-    #pragma GCC unroll 32
+#pragma GCC unroll 32
     for (int v = 0; v < VB; ++v) wv[v] = _mm512_loadu_si512(wb + v * block_stride + kp * 32);
-    #pragma GCC unroll 32
+#pragma GCC unroll 32
     for (int b = 0; b < NB; ++b) {
       uint32_t pair;
       __builtin_memcpy(&pair, x + b * x_stride + 2 * kp, 4);
       const __m512bh xb = as_bh(_mm512_set1_epi32(static_cast<int>(pair)));
-      #pragma GCC unroll 32
+#pragma GCC unroll 32
       for (int v = 0; v < VB; ++v) acc[b][v] = _mm512_dpbf16_ps(acc[b][v], as_bh(wv[v]), xb);
     }
   }
-  #pragma GCC unroll 32
+#pragma GCC unroll 32
   for (int b = 0; b < NB; ++b)
-    #pragma GCC unroll 32
+#pragma GCC unroll 32
     for (int v = 0; v < VB; ++v) _mm512_storeu_ps(out + b * vp + (block + v) * 16, acc[b][v]);
 }
 

@@ -95,6 +95,9 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, 
     layer.x.assign(static_cast<size_t>(max_streams) * layer.rows, 0);
   }
 
+  int widest = 0;
+  for (const Layer& layer : layers_) widest = std::max(widest, layer.padded);
+  reorder_scratch_.assign(static_cast<size_t>(max_streams) * widest, 0.0f);
   const int top = shape_.top_size(), vocab = shape_.num_logits();
   std::span<const float> weights = params.view(params.dense_weights());
   std::span<const float> biases = params.view(params.dense_biases());
@@ -156,6 +159,43 @@ void GenerationNetwork::copy_stream(int from, int to) {
     std::memcpy(&layer.c[to * n], &layer.c[from * n], n * sizeof(float));
     std::memcpy(&layer.h[to * n], &layer.h[from * n], n * sizeof(float));
   }
+}
+
+void GenerationNetwork::reorder_streams(std::span<const int> sources) {
+  PRNN_CHECK(sources.size() <= static_cast<size_t>(max_streams_));
+  for (Layer& layer : layers_) {
+    const size_t n = layer.padded;
+    for (std::vector<float>* state : {&layer.c, &layer.h}) {
+      std::copy(state->begin(), state->end(), reorder_scratch_.begin());
+      for (size_t s = 0; s < sources.size(); ++s) {
+        PRNN_CHECK(sources[s] >= 0 && sources[s] < max_streams_);
+        std::copy_n(&reorder_scratch_[sources[s] * n], n, &(*state)[s * n]);
+      }
+    }
+  }
+}
+
+std::vector<float> GenerationNetwork::save_stream(int stream) const {
+  std::vector<float> out;
+  for (int l = 0; l < shape_.num_layers(); ++l) {
+    auto c = cell_state(l, stream), h = hidden_state(l, stream);
+    out.insert(out.end(), c.begin(), c.end());
+    out.insert(out.end(), h.begin(), h.end());
+  }
+  return out;
+}
+
+void GenerationNetwork::load_stream(int stream, std::span<const float> state) {
+  reset_stream(stream);
+  size_t at = 0;
+  for (Layer& layer : layers_) {
+    PRNN_CHECK(at + 2 * layer.hidden <= state.size());
+    std::copy_n(&state[at], layer.hidden, &layer.c[static_cast<size_t>(stream) * layer.padded]);
+    std::copy_n(&state[at + layer.hidden], layer.hidden,
+                &layer.h[static_cast<size_t>(stream) * layer.padded]);
+    at += 2 * layer.hidden;
+  }
+  PRNN_CHECK(at == state.size());
 }
 
 std::span<const float> GenerationNetwork::cell_state(int layer, int stream) const {

@@ -47,6 +47,13 @@ class GenerationNetwork {
   void reset_stream(int stream);
   // Stream `to` takes a copy of stream `from`'s state (beam search).
   void copy_stream(int from, int to);
+  // Afterwards stream s holds the state stream sources[s] had before, for s < sources.size().
+  // No allocation.
+  void reorder_streams(std::span<const int> sources);
+  // The whole LSTM state of one stream (c then h of each layer), to keep it outside the
+  // network between runs, and back.
+  std::vector<float> save_stream(int stream) const;
+  void load_stream(int stream, std::span<const float> state);
 
   // Advances streams [0, B) by one step. onehot is (B, K) class indices, dense (B, D).
   // Returns the logits (B, V), valid until the next step. REQUIRES: B <= max_streams,
@@ -92,9 +99,10 @@ class GenerationNetwork {
   std::vector<float> out_bias_;
   std::vector<float> out_weights_;
   int padded_logits_ = 0;
-  std::vector<uint16_t> top_x_;    // (B, Hp top) bf16
-  std::vector<float> padded_out_;  // (B, Vp)
-  std::vector<float> logits_;      // (B, V)
+  std::vector<uint16_t> top_x_;         // (B, Hp top) bf16
+  std::vector<float> padded_out_;       // (B, Vp)
+  std::vector<float> logits_;           // (B, V)
+  std::vector<float> reorder_scratch_;  // (B, Hp) of the widest layer
 };
 
 }  // namespace prnn

@@ -1,0 +1,171 @@
+#include "generate/beam_search.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "base/error.h"
+
+namespace prnn {
+namespace {
+
+// One beam entry: the events it added to its output's sequence, its score and time.
+struct Entry {
+  std::vector<int> new_events;
+  float score = 0;
+  int64_t elapsed_steps = 0;
+};
+
+// Feeds events[0 .. n−2] of every sequence without a state (grouped by length, one stream
+// per sequence) and adds the log-likelihood of events 1 … n−1 under the tempered softmax.
+void feed_primers(GenerationNetwork& network, const StepInputEncoder& encoder,
+                  std::span<const int> steps_of_class, std::span<GeneratedSequence> sequences,
+                  double temperature) {
+  const int dense_size = network.shape().input.dense_size;
+  const int groups = network.shape().input.num_groups();
+  const int vocab = network.shape().num_logits();
+  std::vector<int> pending;
+  for (int i = 0; i < static_cast<int>(sequences.size()); ++i) {
+    if (sequences[i].state.empty()) pending.push_back(i);
+  }
+  while (!pending.empty()) {
+    const size_t length = sequences[pending[0]].events.size();
+    std::vector<int> batch, rest;
+    for (int i : pending) {
+      (sequences[i].events.size() == length &&
+               static_cast<int>(batch.size()) < network.max_streams()
+           ? batch
+           : rest)
+          .push_back(i);
+    }
+    const int streams = static_cast<int>(batch.size());
+    for (int s = 0; s < streams; ++s) network.reset_stream(s);
+    std::vector<float> dense(static_cast<size_t>(streams) * dense_size);
+    std::vector<int32_t> onehot(static_cast<size_t>(streams) * groups);
+    std::vector<int64_t> elapsed(streams, 0);
+    std::vector<double> log_likelihood(streams, 0.0);
+    for (size_t t = 0; t + 1 < length; ++t) {
+      for (int s = 0; s < streams; ++s) {
+        const int event = sequences[batch[s]].events[t];
+        elapsed[s] += steps_of_class[event];
+        encoder.encode(batch[s], event, elapsed[s], &dense[static_cast<size_t>(s) * dense_size],
+                       &onehot[static_cast<size_t>(s) * groups]);
+      }
+      std::span<const float> logits = network.step(streams, onehot, dense);
+      for (int s = 0; s < streams; ++s) {
+        log_likelihood[s] += log_softmax_at(logits.subspan(static_cast<size_t>(s) * vocab, vocab),
+                                            temperature, sequences[batch[s]].events[t + 1]);
+      }
+    }
+    for (int s = 0; s < streams; ++s) {
+      GeneratedSequence& sequence = sequences[batch[s]];
+      sequence.state = network.save_stream(s);
+      sequence.log_likelihood = log_likelihood[s];
+      sequence.elapsed_steps = 0;
+      for (int event : sequence.events) sequence.elapsed_steps += steps_of_class[event];
+    }
+    pending = std::move(rest);
+  }
+}
+
+}  // namespace
+
+void beam_search(GenerationNetwork& network, const StepInputEncoder& encoder,
+                 std::span<const int> steps_of_class, std::span<GeneratedSequence> sequences,
+                 int num_new_events, const BeamSearchOptions& options) {
+  PRNN_CHECK(options.beam_size >= 1 && options.branch_factor >= 1 &&
+             options.steps_per_iteration >= 1 && options.temperature > 0);
+  if (sequences.empty() || num_new_events <= 0) return;
+  for (const GeneratedSequence& sequence : sequences) PRNN_CHECK(!sequence.events.empty());
+  const int outputs = static_cast<int>(sequences.size());
+  const int beam = options.beam_size, width = options.beam_size * options.branch_factor;
+  const int streams = outputs * width;
+  PRNN_CHECK(streams <= network.max_streams());
+  feed_primers(network, encoder, steps_of_class, sequences, options.temperature);
+
+  const int dense_size = network.shape().input.dense_size;
+  const int groups = network.shape().input.num_groups();
+  const int vocab = network.shape().num_logits();
+  std::vector<Entry> entries(streams), next(streams);
+  for (Entry& e : entries) e.new_events.reserve(num_new_events);
+  for (Entry& e : next) e.new_events.reserve(num_new_events);
+  std::vector<int> sources(streams), order(width);
+  std::vector<float> dense(static_cast<size_t>(streams) * dense_size);
+  std::vector<int32_t> onehot(static_cast<size_t>(streams) * groups);
+  std::vector<float> scratch(vocab);
+
+  // Start: every entry of output o is a copy of its sequence (state in stream o·width).
+  for (int o = 0; o < outputs; ++o) {
+    network.load_stream(o * width, sequences[o].state);
+    for (int e = 0; e < width; ++e) {
+      sources[o * width + e] = o * width;
+      entries[o * width + e] = Entry{{}, 0.0f, sequences[o].elapsed_steps};
+    }
+  }
+  network.reorder_streams(sources);
+  bool first_step = true;
+
+  auto run_steps = [&](int count) {
+    for (int t = 0; t < count; ++t) {
+      for (int s = 0; s < streams; ++s) {
+        const Entry& entry = entries[s];
+        const int last =
+            entry.new_events.empty() ? sequences[s / width].events.back() : entry.new_events.back();
+        encoder.encode(s / width, last, entry.elapsed_steps,
+                       &dense[static_cast<size_t>(s) * dense_size],
+                       &onehot[static_cast<size_t>(s) * groups]);
+      }
+      std::span<const float> logits = network.step(streams, onehot, dense);
+      for (int s = 0; s < streams; ++s) {
+        GeneratedSequence& sequence = sequences[s / width];
+        Entry& entry = entries[s];
+        Sample sample = sample_logits(logits.subspan(static_cast<size_t>(s) * vocab, vocab),
+                                      options.temperature, sequence.rng, scratch);
+        double gain = sample.log_prob + (first_step ? sequence.log_likelihood : 0.0);
+        entry.score = static_cast<float>(entry.score + gain);
+        entry.new_events.push_back(sample.index);
+        entry.elapsed_steps += steps_of_class[sample.index];
+      }
+      first_step = false;
+    }
+  };
+
+  // Stable descending order of output o's entries by score (heapq.nlargest).
+  auto ranked = [&](int o) -> std::vector<int>& {
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return entries[o * width + a].score > entries[o * width + b].score;
+    });
+    return order;
+  };
+
+  const int spi = options.steps_per_iteration;
+  const int first_iteration = (num_new_events - 1) % spi + 1;
+  run_steps(first_iteration);
+  for (int iteration = 0; iteration < (num_new_events - first_iteration) / spi; ++iteration) {
+    // Prune to the beam_size best, then branch: entry j comes from pruned[j mod beam].
+    for (int o = 0; o < outputs; ++o) {
+      std::vector<int>& best = ranked(o);
+      for (int j = 0; j < width; ++j) sources[o * width + j] = o * width + best[j % beam];
+    }
+    for (int s = 0; s < streams; ++s) {
+      const Entry& from = entries[sources[s]];
+      next[s].new_events.assign(from.new_events.begin(), from.new_events.end());
+      next[s].score = from.score;
+      next[s].elapsed_steps = from.elapsed_steps;
+    }
+    std::swap(entries, next);
+    network.reorder_streams(sources);
+    run_steps(spi);
+  }
+  for (int o = 0; o < outputs; ++o) {
+    const int best = o * width + ranked(o)[0];
+    GeneratedSequence& sequence = sequences[o];
+    Entry& entry = entries[best];
+    sequence.events.insert(sequence.events.end(), entry.new_events.begin(), entry.new_events.end());
+    sequence.elapsed_steps = entry.elapsed_steps;
+    sequence.log_likelihood = entry.score;
+    sequence.state = network.save_stream(best);
+  }
+}
+
+}  // namespace prnn
