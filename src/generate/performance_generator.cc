@@ -78,8 +78,7 @@ std::vector<GeneratedPerformance> generate_performances(GenerationNetwork& netwo
   ExtractionOptions extraction;
   extraction.num_velocity_bins = config.num_velocity_bins;
   Statistics statistics;
-  std::optional<AnyPerformance> extracted =
-      extract_performance(quantized, extraction, &statistics);
+  std::optional<AnyPerformance> extracted = extract_performance(quantized, extraction, &statistics);
   const int64_t gen_start = quantize_to_step(options.start_time, kStepsPerSecond, 0.0);
   const int64_t gen_end = quantize_to_step(options.end_time, kStepsPerSecond, 1.0);
   if (gen_end <= gen_start) {
