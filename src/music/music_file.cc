@@ -1,0 +1,71 @@
+#include "music/music_file.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "base/error.h"
+#include "base/file.h"
+#include "music/midi_reader.h"
+
+namespace prnn {
+namespace {
+
+std::string lower_extension(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  size_t dot = path.find_last_of('.');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return "";
+  std::string extension(path.substr(dot + 1));
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension;
+}
+
+}  // namespace
+
+const char* music_file_type_name(MusicFileType type) {
+  switch (type) {
+    case MusicFileType::kMidi:
+      return "midi";
+    case MusicFileType::kMusicXml:
+      return "musicxml";
+    case MusicFileType::kAbc:
+      return "abc";
+  }
+  return "";
+}
+
+std::optional<MusicFileType> music_file_type(std::string_view path) {
+  std::string extension = lower_extension(path);
+  if (extension == "mid" || extension == "midi") return MusicFileType::kMidi;
+  if (extension == "xml" || extension == "musicxml" || extension == "mxl") {
+    return MusicFileType::kMusicXml;
+  }
+  if (extension == "abc") return MusicFileType::kAbc;
+  return std::nullopt;
+}
+
+MusicFileContents read_music_bytes(std::string_view bytes, MusicFileType type,
+                                   const std::string& source_name,
+                                   const MusicFileOptions& options) {
+  MusicFileContents contents;
+  contents.type = type;
+  switch (type) {
+    case MusicFileType::kMidi:
+      contents.sequences.push_back(midi_to_note_sequence(bytes, source_name));
+      break;
+    case MusicFileType::kMusicXml:
+      throw InputError(source_name + ": MusicXML support not built yet");
+    case MusicFileType::kAbc:
+      throw InputError(source_name + ": ABC support not built yet");
+  }
+  return contents;
+}
+
+MusicFileContents read_music_file(const std::string& path, const MusicFileOptions& options) {
+  std::optional<MusicFileType> type = music_file_type(path);
+  if (!type)
+    throw InputError(path + ": not a supported music file (.mid .midi .xml .musicxml .mxl .abc)");
+  return read_music_bytes(read_file(path), *type, path, options);
+}
+
+}  // namespace prnn

@@ -1,0 +1,169 @@
+#include "music/note_sequence_source.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <system_error>
+
+#include "base/error.h"
+#include "music/tfrecord.h"
+
+namespace prnn {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower_extension_of(const fs::path& path) {
+  std::string extension = path.extension().string();
+  if (!extension.empty()) extension.erase(0, 1);
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension.empty() ? "(none)" : extension;
+}
+
+int thread_count(int requested) { return requested > 0 ? requested : omp_get_max_threads(); }
+
+// Converts one file into its items (one per sequence, one per failed tune, or one
+// failure for the whole file).
+std::vector<NoteSequenceItem> convert_file(const std::string& folder, const std::string& relative,
+                                           const MusicFileOptions& options) {
+  std::vector<NoteSequenceItem> items;
+  NoteSequenceItem base;
+  base.path = (fs::path(folder) / relative).string();
+  base.relative_path = relative;
+  base.type = *music_file_type(relative);
+  try {
+    MusicFileContents contents = read_music_file(base.path, options);
+    for (size_t i = 0; i < contents.sequences.size(); ++i) {
+      NoteSequenceItem& item = items.emplace_back(base);
+      item.ok = true;
+      item.sequence = std::move(contents.sequences[i]);
+      if (i < contents.abc_reference_numbers.size()) {
+        item.abc_reference_number = contents.abc_reference_numbers[i];
+      }
+    }
+    for (std::string& error : contents.errors) {
+      NoteSequenceItem& item = items.emplace_back(base);
+      item.error = std::move(error);
+    }
+  } catch (const std::exception& e) {
+    // InputError names the file itself; anything else (e.g. bad_alloc) gets the name here.
+    NoteSequenceItem& item = items.emplace_back(base);
+    item.error = dynamic_cast<const InputError*>(&e) ? e.what() : base.path + ": " + e.what();
+  }
+  return items;
+}
+
+}  // namespace
+
+MusicFileListing list_music_files(const std::string& directory, bool recursive) {
+  MusicFileListing listing;
+  std::error_code error;
+  auto consider = [&](const fs::directory_entry& entry) {
+    std::error_code status_error;
+    if (!entry.is_regular_file(status_error)) return;
+    std::string relative = fs::relative(entry.path(), directory).string();
+    if (music_file_type(relative)) {
+      listing.relative_paths.push_back(relative);
+    } else {
+      ++listing.skipped_by_extension[lower_extension_of(entry.path())];
+    }
+  };
+  if (recursive) {
+    fs::recursive_directory_iterator it(directory, fs::directory_options::skip_permission_denied,
+                                        error);
+    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) consider(*it);
+  } else {
+    fs::directory_iterator it(directory, fs::directory_options::skip_permission_denied, error);
+    for (; !error && it != fs::directory_iterator(); it.increment(error)) consider(*it);
+  }
+  if (error) throw InputError(directory + ": cannot list the folder: " + error.message());
+  std::sort(listing.relative_paths.begin(), listing.relative_paths.end());
+  return listing;
+}
+
+NoteSequenceSource::NoteSequenceSource(std::string path, Options options)
+    : path_(std::move(path)), options_(options) {
+  std::error_code error;
+  auto status = fs::status(path_, error);
+  if (error || !fs::exists(status)) {
+    throw InputError(path_ + ": no such file or folder");
+  }
+  is_folder_ = fs::is_directory(status);
+  if (is_folder_) listing_ = list_music_files(path_, options_.recursive);
+  if (options_.batch_size == 0) options_.batch_size = 1;
+}
+
+void NoteSequenceSource::for_each(const std::function<bool(NoteSequenceItem&)>& visit) {
+  if (is_folder_) {
+    for_each_file(visit);
+  } else {
+    for_each_record(visit);
+  }
+}
+
+void NoteSequenceSource::for_each_file(const std::function<bool(NoteSequenceItem&)>& visit) {
+  const auto& files = listing_.relative_paths;
+  std::vector<std::vector<NoteSequenceItem>> batch;
+  for (size_t begin = 0; begin < files.size(); begin += options_.batch_size) {
+    const size_t count = std::min(options_.batch_size, files.size() - begin);
+    batch.assign(count, {});
+#pragma omp parallel for schedule(dynamic, 1) num_threads(thread_count(options_.threads))
+    for (size_t i = 0; i < count; ++i) {
+      batch[i] = convert_file(path_, files[begin + i], options_.music);
+    }
+    for (auto& items : batch) {
+      for (auto& item : items) {
+        if (!visit(item)) return;
+      }
+    }
+  }
+}
+
+void NoteSequenceSource::for_each_record(const std::function<bool(NoteSequenceItem&)>& visit) {
+  TFRecordReader reader(path_);
+  std::vector<NoteSequenceItem> batch;
+  std::vector<std::string> records;
+  bool more = true;
+  while (more) {
+    // Read a batch of records (framing errors become items), then parse them in parallel.
+    batch.clear();
+    records.clear();
+    while (batch.size() < options_.batch_size) {
+      NoteSequenceItem item;
+      item.path = path_;
+      item.record_offset = reader.offset();
+      try {
+        std::optional<std::string> record = reader.next();
+        if (!record) {
+          more = false;
+          break;
+        }
+        item.ok = true;
+        records.push_back(std::move(*record));
+      } catch (const RecordError& e) {
+        item.error = e.what();
+        records.emplace_back();
+        if (!e.recoverable()) more = false;
+      }
+      batch.push_back(std::move(item));
+      if (!more) break;
+    }
+#pragma omp parallel for schedule(dynamic, 16) num_threads(thread_count(options_.threads))
+    for (size_t i = 0; i < batch.size(); ++i) {
+      NoteSequenceItem& item = batch[i];
+      if (item.ok && !item.sequence.ParseFromString(records[i])) {
+        item.ok = false;
+        item.error = path_ + ": record at byte offset " + std::to_string(item.record_offset) +
+                     ": not a serialized NoteSequence";
+      }
+    }
+    for (auto& item : batch) {
+      if (!visit(item)) return;
+    }
+  }
+}
+
+}  // namespace prnn

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Compares `performance_rnn dump` with midi_notes_reference.py on every .mid under DIRs.
+
+usage: midi_parity_compare.py BINARY REFERENCE_SCRIPT DIR [DIR ...]
+The reference runs in two processes (both cores) on halves of the file list; our side
+runs one dump per file. Exits 1 listing the first differences of each failing file.
+"""
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+
+TOLERANCE = 1e-6  # seconds
+
+
+def midi_files(dirs):
+    found = []
+    for d in dirs:
+        for root, _, names in os.walk(d):
+            found += [os.path.join(root, n) for n in names if n.lower().endswith(('.mid', '.midi'))]
+    return sorted(found)
+
+
+def run_reference(script, files):
+    out = subprocess.run(['/usr/bin/python3', script] + files, check=True,
+                         capture_output=True, text=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def run_ours(binary, path):
+    done = subprocess.run([binary, 'dump', path], capture_output=True, text=True)
+    if done.returncode != 0:
+        return {'error': done.stderr.strip()}
+    return json.loads(done.stdout)
+
+
+def note_tuples(sequence):
+    return sorted((n.get('pitch', 0), n.get('velocity', 0), n.get('start_time', 0.0),
+                   n.get('end_time', 0.0), n.get('program', 0), bool(n.get('is_drum', False)))
+                  for n in sequence.get('notes', []))
+
+
+def compare(ref, ours):
+    """Returns a list of differences (empty when they agree)."""
+    if 'error' in ours:
+        return ['our reader failed: ' + ours['error']]
+    problems = []
+    if ours.get('ticks_per_quarter', 0) != ref['ticks_per_quarter']:
+        problems.append('ticks_per_quarter %s != %s' % (ours.get('ticks_per_quarter'),
+                                                        ref['ticks_per_quarter']))
+    if abs(ours.get('total_time', 0.0) - ref['total_time']) > TOLERANCE:
+        problems.append('total_time %r != %r' % (ours.get('total_time', 0.0), ref['total_time']))
+    mine = note_tuples(ours)
+    theirs = sorted((n[0], n[1], n[2], n[3], n[4], bool(n[5])) for n in ref['notes'])
+    if len(mine) != len(theirs):
+        problems.append('%d notes != %d' % (len(mine), len(theirs)))
+        return problems
+    for a, b in zip(mine, theirs):
+        if (a[0], a[1], a[4], a[5]) != (b[0], b[1], b[4], b[5]) or \
+                abs(a[2] - b[2]) > TOLERANCE or abs(a[3] - b[3]) > TOLERANCE:
+            problems.append('note %r != reference %r' % (a, b))
+            if len(problems) > 5:
+                break
+    return problems
+
+
+def main():
+    binary, script, dirs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    files = midi_files(dirs)
+    if not files:
+        print('no MIDI files found under', dirs)
+        return 1
+    half = (len(files) + 1) // 2
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        references = [pool.submit(run_reference, script, files[:half]),
+                      pool.submit(run_reference, script, files[half:])]
+        ours = list(pool.map(lambda p: run_ours(binary, p), files))
+        reference = references[0].result() + references[1].result()
+    failing = 0
+    notes = 0
+    for path, ref, mine in zip(files, reference, ours):
+        assert ref['file'] == path
+        problems = compare(ref, mine)
+        notes += len(ref['notes'])
+        if problems:
+            failing += 1
+            print('MISMATCH', path)
+            for p in problems:
+                print('   ', p)
+    print('%d files, %d notes compared; %d files differ' % (len(files), notes, failing))
+    return 1 if failing else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
