@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/file.h"
 #include "music/midi_reader.h"
+#include "music/musicxml_reader.h"
 
 namespace prnn {
 namespace {
@@ -53,8 +54,12 @@ MusicFileContents read_music_bytes(std::string_view bytes, MusicFileType type,
     case MusicFileType::kMidi:
       contents.sequences.push_back(midi_to_note_sequence(bytes, source_name));
       break;
-    case MusicFileType::kMusicXml:
-      throw InputError(source_name + ": MusicXML support not built yet");
+    case MusicFileType::kMusicXml: {
+      MusicXmlOptions musicxml;
+      musicxml.unroll_repeats = options.unroll_repeats;
+      contents.sequences.push_back(musicxml_bytes_to_note_sequence(bytes, source_name, musicxml));
+      break;
+    }
     case MusicFileType::kAbc:
       throw InputError(source_name + ": ABC support not built yet");
   }
