@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "base/file.h"
+#include "music/abc_reader.h"
 #include "music/midi_reader.h"
 #include "music/musicxml_reader.h"
 
@@ -60,8 +61,20 @@ MusicFileContents read_music_bytes(std::string_view bytes, MusicFileType type,
       contents.sequences.push_back(musicxml_bytes_to_note_sequence(bytes, source_name, musicxml));
       break;
     }
-    case MusicFileType::kAbc:
-      throw InputError(source_name + ": ABC support not built yet");
+    case MusicFileType::kAbc: {
+      AbcParseResult parsed = abc_text_to_note_sequences(bytes, source_name);
+      for (AbcTune& tune : parsed.tunes) {
+        contents.sequences.push_back(std::move(tune.sequence));
+        contents.abc_reference_numbers.push_back(std::move(tune.reference_number));
+      }
+      contents.errors = std::move(parsed.errors);
+      if (contents.sequences.empty()) {
+        std::string reasons;
+        for (const auto& error : contents.errors) reasons += (reasons.empty() ? "" : "; ") + error;
+        throw InputError(reasons.empty() ? source_name + ": no ABC tune found" : reasons);
+      }
+      break;
+    }
   }
   return contents;
 }
