@@ -58,8 +58,8 @@ class TrainingStep {
   // The precision actually used (kAuto resolved).
   Precision precision() const;
 
-  // Logits of the last forward pass, (T, B, V) time-major; padding rows are unspecified.
-  // For tests and tools.
+  // After evaluate(): its logits, (T, B, V) time-major; padding rows are unspecified.
+  // (After compute_gradients() the buffer holds d loss / d logits.) For tests and tools.
   const std::vector<float>& last_logits() const;
 
  private:
