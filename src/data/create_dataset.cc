@@ -1,0 +1,188 @@
+#include "data/create_dataset.h"
+
+#include <omp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <vector>
+
+#include "base/file.h"
+#include "base/log.h"
+#include "music/tfrecord.h"
+
+namespace prnn {
+namespace {
+
+// Reads serialized NoteSequences from a TFRecord file, reporting and skipping corrupt
+// records. Not thread-safe.
+class RecordInput {
+ public:
+  explicit RecordInput(const std::string& path) : reader_(path) {}
+
+  // The next record's bytes, or false at the end. Corrupt records are logged and counted.
+  bool next(std::string* record, std::string* origin, int64_t* skipped) {
+    while (!done_) {
+      const uint64_t offset = reader_.offset();
+      try {
+        auto data = reader_.next();
+        if (!data) {
+          done_ = true;
+          return false;
+        }
+        *record = std::move(*data);
+        *origin = reader_.path() + " at byte " + std::to_string(offset);
+        return true;
+      } catch (const RecordError& e) {
+        log_error(std::string("skipping corrupt record: ") + e.what());
+        ++*skipped;
+        if (!e.recoverable()) done_ = true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  TFRecordReader reader_;
+  bool done_ = false;
+};
+
+struct WorkItem {
+  std::string record;
+  std::string origin;
+  Split split = Split::kTraining;
+  bool parsed = false;
+  Statistics stats;
+  PipelineOutput output;
+};
+
+std::string per_event(uint64_t bytes, int64_t events) {
+  if (events == 0) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / events);
+  return text;
+}
+
+}  // namespace
+
+std::string CreateDatasetReport::summary() const {
+  std::string text;
+  text += "seed: " + std::to_string(seed) + "\n";
+  text += "input sequences: " + std::to_string(sequences_read) + " read, " +
+          std::to_string(inputs_skipped) + " unreadable and skipped\n";
+  for (const auto& [name, split] :
+       {std::pair<const char*, const SplitReport&>{"training", training}, {"eval", eval}}) {
+    text += std::string(name) + ": " + std::to_string(split.sequences) + " sequences -> " +
+            std::to_string(split.examples) + " examples, " + std::to_string(split.events) +
+            " events, " + std::to_string(split.bytes) + " bytes (" +
+            per_event(split.bytes, split.events) + " bytes/event)\n";
+    const std::string extractor = std::string("DAGPipeline_PerformanceExtractor_") + name + "_";
+    const std::string transposition =
+        std::string("DAGPipeline_TranspositionPipeline_") + name + "_";
+    text +=
+        "  discarded: " +
+        std::to_string(stats.counter(extractor + "performances_discarded_too_short")) +
+        " too short (< min events), " +
+        std::to_string(stats.counter(extractor + "performances_discarded_more_than_1_program")) +
+        " more than one program, " +
+        std::to_string(stats.counter(extractor + "performances_discarded_invalid_note")) +
+        " unencodable note, " +
+        std::to_string(stats.counter(transposition + "skipped_due_to_range_exceeded")) +
+        " transpositions out of range, " +
+        std::to_string(stats.counter(std::string("DAGPipeline_Quantizer_") + name +
+                                     "_sequences_discarded_negative_time") +
+                       stats.counter(std::string("DAGPipeline_SustainPipeline_") + name +
+                                     "_sequences_discarded_invalid_times") +
+                       stats.counter(std::string("DAGPipeline_Splitter_") + name +
+                                     "_sequences_discarded_too_long")) +
+        " bad times; " + std::to_string(stats.counter(extractor + "performances_truncated")) +
+        " truncated to max events\n";
+  }
+  char time[64];
+  const int64_t examples = training.examples + eval.examples;
+  const int64_t events = training.events + eval.events;
+  std::snprintf(time, sizeof time, "%.2f s, %.0f examples/s, %.0f events/s\n", seconds,
+                examples / std::max(seconds, 1e-9), events / std::max(seconds, 1e-9));
+  text += "time: " + std::string(time);
+  return text;
+}
+
+CreateDatasetReport create_dataset(const CreateDatasetOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const PerformanceConfig& config = find_performance_config(options.config);
+  if (!(options.eval_ratio >= 0.0 && options.eval_ratio <= 1.0)) {
+    throw UsageError("--eval_ratio must be between 0 and 1");
+  }
+  if (options.output_dir.empty()) throw UsageError("--output_dir is required");
+  if (options.input.empty()) throw UsageError("--input is required");
+  std::error_code error;
+  std::filesystem::create_directories(options.output_dir, error);
+  if (error) {
+    throw InputError("cannot create --output_dir " + options.output_dir + ": " + error.message());
+  }
+
+  CreateDatasetReport report;
+  report.seed = options.seed ? *options.seed : std::random_device{}();
+  std::mt19937_64 random(report.seed);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+
+  const DatasetPipeline pipeline(config, options.pipeline);
+  RecordInput input(options.input);
+  AtomicFileWriter training(options.output_dir + "/training_performances.tfrecord");
+  AtomicFileWriter eval(options.output_dir + "/eval_performances.tfrecord");
+
+  // Bounded batches: memory holds at most batch_size inputs and their examples.
+  const int threads = omp_get_max_threads();
+  const size_t batch_size = static_cast<size_t>(std::max(2, 2 * threads));
+  std::vector<WorkItem> batch(batch_size);
+  bool more = true;
+  while (more) {
+    size_t count = 0;
+    while (count < batch_size) {
+      WorkItem& item = batch[count];
+      if (!input.next(&item.record, &item.origin, &report.inputs_skipped)) {
+        more = false;
+        break;
+      }
+      item.split = uniform(random) < options.eval_ratio ? Split::kEval : Split::kTraining;
+      item.stats = Statistics();
+      item.output = PipelineOutput();
+      ++count;
+    }
+#pragma omp parallel for schedule(dynamic, 1)
+    for (size_t i = 0; i < count; ++i) {
+      WorkItem& item = batch[i];
+      magenta::NoteSequence sequence;
+      item.parsed = sequence.ParseFromString(item.record);
+      if (item.parsed) pipeline.process(sequence, item.split, &item.stats, &item.output);
+    }
+    for (size_t i = 0; i < count; ++i) {
+      WorkItem& item = batch[i];
+      if (!item.parsed) {
+        log_error("skipping record that is not a NoteSequence: " + item.origin);
+        ++report.inputs_skipped;
+        continue;
+      }
+      ++report.sequences_read;
+      SplitReport& split = item.split == Split::kEval ? report.eval : report.training;
+      report.stats.increment(std::string("DAGPipeline_RandomPartition_") + split_name(item.split) +
+                             "_performances_count");
+      ++split.sequences;
+      split.examples += item.output.examples;
+      split.events += item.output.events;
+      (item.split == Split::kEval ? eval : training).write(item.output.records);
+      report.stats.merge(item.stats);
+      item.output.records = std::string();
+    }
+  }
+  report.training.bytes = training.bytes_written();
+  report.eval.bytes = eval.bytes_written();
+  training.commit();
+  eval.commit();
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace prnn

@@ -1,0 +1,188 @@
+#include "data/dataset_pipeline.h"
+
+#include <algorithm>
+
+#include "data/sequence_example.h"
+#include "music/sequences.h"
+#include "music/tfrecord.h"
+
+namespace prnn {
+namespace {
+
+const std::vector<double> kTrainingStretchFactors = {0.95, 0.975, 1.0, 1.025, 1.05};
+const std::vector<int> kTrainingTranspositions = {-3, -2, -1, 0, 1, 2, 3};
+
+std::string unit(const char* name, const std::string& split) {
+  return std::string("DAGPipeline_") + name + "_" + split + "_";
+}
+
+template <typename P>
+P transposed(const P& performance, int amount) {
+  P copy = performance;
+  if constexpr (std::is_same_v<P, Performance>) {
+    for (auto& event : copy.mutable_events()) {
+      if (event.type == EventType::kNoteOn || event.type == EventType::kNoteOff) {
+        event.value += amount;
+      }
+    }
+  } else {
+    NotePerformance shifted(copy.start_step(), copy.num_velocity_bins());
+    for (NoteEvent event : copy.events()) {
+      event.pitch += amount;
+      shifted.append(event);
+    }
+    return shifted;
+  }
+  return copy;
+}
+
+}  // namespace
+
+const char* split_name(Split split) { return split == Split::kTraining ? "training" : "eval"; }
+
+DatasetPipeline::DatasetPipeline(const PerformanceConfig& config, DatasetOptions options)
+    : config_(config), options_(options), encoder_(config) {}
+
+int DatasetPipeline::file_input_width() const {
+  return options_.onehot_inputs ? config_.magenta_input_size() : config_.compact_input_size();
+}
+
+void DatasetPipeline::write_examples(const AnyPerformance& performance,
+                                     PipelineOutput* output) const {
+  EncodedExample encoded;
+  std::vector<float> inputs;
+  std::string example;
+  const int width = file_input_width();
+  const int dense_size = encoder_.layout().dense_size;
+  const int groups = encoder_.layout().num_groups();
+  auto write = [&]() {
+    const size_t steps = static_cast<size_t>(encoded.num_steps);
+    inputs.resize(steps * width);
+    for (size_t t = 0; t < steps; ++t) {
+      const float* dense = encoded.dense.data() + t * dense_size;
+      const int32_t* onehot = encoded.onehot.data() + t * groups;
+      if (options_.onehot_inputs) {
+        encoder_.expand_magenta_input(dense, onehot, inputs.data() + t * width);
+      } else {
+        encoder_.compact_input(dense, onehot, inputs.data() + t * width);
+      }
+    }
+    example.clear();
+    append_sequence_example(inputs, width, encoded.labels, config_.num_heads(), &example);
+    output->records += frame_tfrecord(example);
+    output->examples += 1;
+    output->events += encoded.num_steps;
+  };
+  if (const auto* notes = std::get_if<NotePerformance>(&performance)) {
+    encoder_.encode(*notes, &encoded);
+    write();
+    return;
+  }
+  const auto& events = std::get<Performance>(performance);
+  if (config_.optional_conditioning) {
+    for (bool disable : {false, true}) {
+      encoder_.encode(events, disable, &encoded);
+      write();
+    }
+  } else {
+    encoder_.encode(events, false, &encoded);
+    write();
+  }
+}
+
+void DatasetPipeline::transpose_and_extract(const magenta::NoteSequence& quantized,
+                                            const std::string& split,
+                                            const std::vector<int>& amounts, Statistics* stats,
+                                            PipelineOutput* output) const {
+  const std::string transposition = unit("TranspositionPipeline", split);
+  const std::string extractor = unit("PerformanceExtractor", split);
+  stats->increment(transposition + "transpositions_generated", 0);
+  stats->increment(transposition + "skipped_due_to_range_exceeded", 0);
+  ExtractionOptions extraction;
+  extraction.min_events = options_.min_events;
+  extraction.max_events = options_.max_events;
+  extraction.num_velocity_bins = config_.num_velocity_bins;
+  extraction.note_performance = config_.note_performance();
+
+  int min_pitch = 127, max_pitch = 0;
+  bool has_drums = false;
+  for (const auto& note : quantized.notes()) {
+    if (note.is_drum()) {
+      has_drums = true;
+      continue;
+    }
+    min_pitch = std::min(min_pitch, note.pitch());
+    max_pitch = std::max(max_pitch, note.pitch());
+  }
+  const bool in_range = min_pitch >= 0 && max_pitch <= 127;
+
+  if (has_drums || !in_range) {
+    // General path: transpose the sequence, then extract each copy.
+    for (int amount : amounts) {
+      auto copy = transpose_within_range(quantized, amount);
+      if (!copy) {
+        stats->increment(transposition + "skipped_due_to_range_exceeded");
+        continue;
+      }
+      stats->increment(transposition + "transpositions_generated");
+      if (auto performance = extract_performance(*copy, extraction, stats, extractor)) {
+        write_examples(*performance, output);
+      }
+    }
+    return;
+  }
+  // Fast path without drums: every non-drum pitch moves, so the event order is the
+  // same for each amount; extract once and shift the pitches of the events.
+  Statistics once;
+  const auto performance = extract_performance(quantized, extraction, &once, extractor);
+  for (int amount : amounts) {
+    if (min_pitch + amount < 0 || max_pitch + amount > 127) {
+      stats->increment(transposition + "skipped_due_to_range_exceeded");
+      continue;
+    }
+    stats->increment(transposition + "transpositions_generated");
+    stats->merge(once);
+    if (!performance) continue;
+    std::visit(
+        [&](const auto& p) { write_examples(AnyPerformance(transposed(p, amount)), output); },
+        *performance);
+  }
+}
+
+void DatasetPipeline::process(const magenta::NoteSequence& sequence, Split which, Statistics* stats,
+                              PipelineOutput* output) const {
+  const std::string split = split_name(which);
+  const bool training = which == Split::kTraining;
+  const std::vector<double>& factors =
+      training ? kTrainingStretchFactors : std::vector<double>{1.0};
+  const std::vector<int>& amounts = training ? kTrainingTranspositions : std::vector<int>{0};
+  magenta::NoteSequence sustained;
+  try {
+    sustained = apply_sustain_control_changes(sequence);
+  } catch (const InputError&) {
+    stats->increment(unit("SustainPipeline", split) + "sequences_discarded_invalid_times");
+    return;
+  }
+  for (double factor : factors) {
+    std::vector<magenta::NoteSequence> segments;
+    try {
+      segments =
+          split_note_sequence(stretch_note_sequence(sustained, factor), options_.split_hop_seconds);
+    } catch (const InputError&) {
+      stats->increment(unit("Splitter", split) + "sequences_discarded_too_long");
+      continue;
+    }
+    for (const auto& segment : segments) {
+      magenta::NoteSequence quantized;
+      try {
+        quantized = quantize_note_sequence_absolute(segment, options_.steps_per_second);
+      } catch (const InputError&) {
+        stats->increment(unit("Quantizer", split) + "sequences_discarded_negative_time");
+        continue;
+      }
+      transpose_and_extract(quantized, split, amounts, stats, output);
+    }
+  }
+}
+
+}  // namespace prnn
