@@ -68,6 +68,14 @@ void AtomicFileWriter::write(std::string_view bytes) {
   bytes_written_ += bytes.size();
 }
 
+void AtomicFileWriter::start_writeback() {
+  PRNN_CHECK(file_ != nullptr);
+  if (std::fflush(file_) != 0) throw InputError(path_ + ": write failed: " + system_reason());
+#ifdef __linux__
+  ::sync_file_range(::fileno(file_), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
 void AtomicFileWriter::commit() {
   PRNN_CHECK(file_ != nullptr);
   bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;

@@ -26,6 +26,9 @@ class AtomicFileWriter {
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
 
   void write(std::string_view bytes);
+  // Starts writing what was written so far to disk without waiting for it, so commit()'s
+  // fsync has little left to do (large outputs); a no-op where unsupported.
+  void start_writeback();
   uint64_t bytes_written() const { return bytes_written_; }
   // Makes the file visible under its final name. REQUIRES: not yet committed.
   void commit();

@@ -4,7 +4,6 @@
 
 #include "data/sequence_example.h"
 #include "music/sequences.h"
-#include "music/tfrecord.h"
 
 namespace prnn {
 namespace {
@@ -51,7 +50,6 @@ void DatasetPipeline::write_examples(const AnyPerformance& performance,
                                      PipelineOutput* output) const {
   EncodedExample encoded;
   std::vector<float> inputs;
-  std::string example;
   const int width = file_input_width();
   const int dense_size = encoder_.layout().dense_size;
   const int groups = encoder_.layout().num_groups();
@@ -67,9 +65,8 @@ void DatasetPipeline::write_examples(const AnyPerformance& performance,
         encoder_.compact_input(dense, onehot, inputs.data() + t * width);
       }
     }
-    example.clear();
-    append_sequence_example(inputs, width, encoded.labels, config_.num_heads(), &example);
-    output->records += frame_tfrecord(example);
+    append_sequence_example_record(inputs, width, encoded.labels, config_.num_heads(),
+                                   &output->records);
     output->examples += 1;
     output->events += encoded.num_steps;
   };
@@ -163,24 +160,29 @@ void DatasetPipeline::process(const magenta::NoteSequence& sequence, Split which
     stats->increment(unit("SustainPipeline", split) + "sequences_discarded_invalid_times");
     return;
   }
+  // Once sustain is applied, control changes and pitch bends no longer affect any
+  // example (split re-times the kept pedals to >= 0, so quantization cannot fail on
+  // them); dropping them saves copying them for every stretch and segment.
+  sustained.clear_control_changes();
+  sustained.clear_pitch_bends();
   for (double factor : factors) {
     std::vector<magenta::NoteSequence> segments;
     try {
-      segments =
-          split_note_sequence(stretch_note_sequence(sustained, factor), options_.split_hop_seconds);
+      magenta::NoteSequence stretched = sustained;
+      stretch_in_place(&stretched, factor);
+      segments = split_note_sequence(stretched, options_.split_hop_seconds);
     } catch (const InputError&) {
       stats->increment(unit("Splitter", split) + "sequences_discarded_too_long");
       continue;
     }
-    for (const auto& segment : segments) {
-      magenta::NoteSequence quantized;
+    for (auto& segment : segments) {
       try {
-        quantized = quantize_note_sequence_absolute(segment, options_.steps_per_second);
+        quantize_absolute_in_place(&segment, options_.steps_per_second);
       } catch (const InputError&) {
         stats->increment(unit("Quantizer", split) + "sequences_discarded_negative_time");
         continue;
       }
-      transpose_and_extract(quantized, split, amounts, stats, output);
+      transpose_and_extract(segment, split, amounts, stats, output);
     }
   }
 }

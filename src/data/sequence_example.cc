@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "base/crc32c.h"
 #include "base/error.h"
 
 namespace prnn {
@@ -21,90 +22,126 @@ size_t varint_size(uint64_t value) {
   return size;
 }
 
-void put_varint(uint64_t value, std::string* out) {
-  while (value >= 0x80) {
-    out->push_back(static_cast<char>((value & 0x7F) | 0x80));
-    value >>= 7;
-  }
-  out->push_back(static_cast<char>(value));
-}
-
 // Size of a length-delimited field (tag + length + payload).
 size_t field_size(size_t payload) { return 1 + varint_size(payload) + payload; }
 
-void put_header(uint8_t tag, size_t payload, std::string* out) {
-  out->push_back(static_cast<char>(tag));
-  put_varint(payload, out);
-}
+// Writes into a buffer sized in advance.
+class Cursor {
+ public:
+  explicit Cursor(char* at) : at_(at) {}
+  void varint(uint64_t value) {
+    while (value >= 0x80) {
+      *at_++ = static_cast<char>((value & 0x7F) | 0x80);
+      value >>= 7;
+    }
+    *at_++ = static_cast<char>(value);
+  }
+  void header(uint8_t tag, size_t payload) {
+    *at_++ = static_cast<char>(tag);
+    varint(payload);
+  }
+  void bytes(const void* data, size_t n) {
+    std::memcpy(at_, data, n);
+    at_ += n;
+  }
+  char* position() const { return at_; }
 
-// A FeatureList of T features; `feature_payload(t)` is the Feature's content size.
-struct ListSizes {
-  size_t feature_list = 0;  // FeatureList payload
-  size_t entry = 0;         // map entry payload
+ private:
+  char* at_;
 };
 
-ListSizes list_sizes(const char* key, size_t num_features, size_t feature_size_each,
-                     size_t varying_total) {
-  ListSizes sizes;
-  sizes.feature_list = num_features * feature_size_each + varying_total;
-  sizes.entry = field_size(std::strlen(key)) + field_size(sizes.feature_list);
-  return sizes;
+struct Layout {
+  size_t steps;
+  size_t float_bytes, float_list, float_feature;  // payload sizes, per input step
+  size_t input_list, input_entry;                 // FeatureList and map entry payloads
+  size_t label_list, label_entry;
+  size_t feature_lists;
+  size_t total;  // the SequenceExample
+};
+
+size_t label_packed_size(const int64_t* labels, int width) {
+  size_t packed = 0;
+  for (int k = 0; k < width; ++k) packed += varint_size(static_cast<uint64_t>(labels[k]));
+  return packed;
 }
 
-void put_entry_header(const char* key, const ListSizes& sizes, std::string* out) {
-  put_header(kField1, sizes.entry, out);
-  const size_t key_size = std::strlen(key);
-  put_header(kField1, key_size, out);
-  out->append(key, key_size);
-  put_header(kField2, sizes.feature_list, out);
+Layout plan(std::span<const float> inputs, int input_width, std::span<const int64_t> labels,
+            int label_width) {
+  PRNN_CHECK(input_width > 0 && label_width > 0);
+  Layout l;
+  l.steps = inputs.size() / input_width;
+  PRNN_CHECK(inputs.size() == l.steps * input_width && labels.size() == l.steps * label_width);
+  l.float_bytes = 4 * static_cast<size_t>(input_width);
+  l.float_list = field_size(l.float_bytes);
+  l.float_feature = field_size(l.float_list);
+  l.input_list = l.steps * field_size(l.float_feature);
+  l.input_entry = field_size(6) + field_size(l.input_list);  // "inputs"
+  l.label_list = 0;
+  for (size_t t = 0; t < l.steps; ++t) {
+    l.label_list += field_size(
+        field_size(field_size(label_packed_size(&labels[t * label_width], label_width))));
+  }
+  l.label_entry = field_size(6) + field_size(l.label_list);  // "labels"
+  l.feature_lists = field_size(l.input_entry) + field_size(l.label_entry);
+  l.total = field_size(l.feature_lists);
+  return l;
 }
+
+void write(const Layout& l, std::span<const float> inputs, int input_width,
+           std::span<const int64_t> labels, int label_width, Cursor& out) {
+  out.header(kField2, l.feature_lists);
+  out.header(kField1, l.input_entry);
+  out.header(kField1, 6);
+  out.bytes("inputs", 6);
+  out.header(kField2, l.input_list);
+  for (size_t t = 0; t < l.steps; ++t) {
+    out.header(kField1, l.float_feature);
+    out.header(kField2, l.float_list);
+    out.header(kField1, l.float_bytes);
+    out.bytes(inputs.data() + t * input_width, l.float_bytes);  // little-endian floats
+  }
+  out.header(kField1, l.label_entry);
+  out.header(kField1, 6);
+  out.bytes("labels", 6);
+  out.header(kField2, l.label_list);
+  for (size_t t = 0; t < l.steps; ++t) {
+    const int64_t* label = &labels[t * label_width];
+    const size_t packed = label_packed_size(label, label_width);
+    out.header(kField1, field_size(field_size(packed)));
+    out.header(kField3, field_size(packed));
+    out.header(kField1, packed);
+    for (int k = 0; k < label_width; ++k) out.varint(static_cast<uint64_t>(label[k]));
+  }
+}
+
+void put_u32(char* at, uint32_t value) { std::memcpy(at, &value, 4); }  // little-endian host
 
 }  // namespace
 
 void append_sequence_example(std::span<const float> inputs, int input_width,
                              std::span<const int64_t> labels, int label_width, std::string* out) {
-  PRNN_CHECK(input_width > 0 && label_width > 0);
-  const size_t steps = inputs.size() / input_width;
-  PRNN_CHECK(inputs.size() == steps * input_width && labels.size() == steps * label_width);
+  const Layout layout = plan(inputs, input_width, labels, label_width);
+  const size_t start = out->size();
+  out->resize(start + layout.total);
+  Cursor cursor(out->data() + start);
+  write(layout, inputs, input_width, labels, label_width, cursor);
+  PRNN_CHECK(cursor.position() == out->data() + out->size());
+}
 
-  // inputs: Feature{float_list (2): FloatList{value (1) packed}}.
-  const size_t float_bytes = 4 * static_cast<size_t>(input_width);
-  const size_t float_list = field_size(float_bytes);
-  const size_t float_feature = field_size(float_list);  // Feature payload inside FeatureList
-  const ListSizes input_sizes = list_sizes("inputs", steps, field_size(float_feature), 0);
-
-  // labels: Feature{int64_list (3): Int64List{value (1) packed varints}}, sizes vary.
-  size_t label_total = 0;
-  for (size_t t = 0; t < steps; ++t) {
-    size_t packed = 0;
-    for (int k = 0; k < label_width; ++k) packed += varint_size(labels[t * label_width + k]);
-    label_total += field_size(field_size(field_size(packed)));
-  }
-  const ListSizes label_sizes = list_sizes("labels", 0, 0, label_total);
-
-  const size_t feature_lists = field_size(input_sizes.entry) + field_size(label_sizes.entry);
-  out->reserve(out->size() + field_size(feature_lists));
-  put_header(kField2, feature_lists, out);
-
-  put_entry_header("inputs", input_sizes, out);
-  for (size_t t = 0; t < steps; ++t) {
-    put_header(kField1, float_feature, out);
-    put_header(kField2, float_list, out);
-    put_header(kField1, float_bytes, out);
-    const size_t at = out->size();
-    out->resize(at + float_bytes);
-    std::memcpy(out->data() + at, inputs.data() + t * input_width, float_bytes);  // little-endian
-  }
-
-  put_entry_header("labels", label_sizes, out);
-  for (size_t t = 0; t < steps; ++t) {
-    size_t packed = 0;
-    for (int k = 0; k < label_width; ++k) packed += varint_size(labels[t * label_width + k]);
-    put_header(kField1, field_size(field_size(packed)), out);
-    put_header(kField3, field_size(packed), out);
-    put_header(kField1, packed, out);
-    for (int k = 0; k < label_width; ++k) put_varint(labels[t * label_width + k], out);
-  }
+void append_sequence_example_record(std::span<const float> inputs, int input_width,
+                                    std::span<const int64_t> labels, int label_width,
+                                    std::string* out) {
+  const Layout layout = plan(inputs, input_width, labels, label_width);
+  const size_t start = out->size();
+  out->resize(start + 12 + layout.total + 4);
+  char* record = out->data() + start;
+  const uint64_t length = layout.total;
+  std::memcpy(record, &length, 8);
+  put_u32(record + 8, mask_crc(crc32c(record, 8)));
+  Cursor cursor(record + 12);
+  write(layout, inputs, input_width, labels, label_width, cursor);
+  PRNN_CHECK(cursor.position() == record + 12 + layout.total);
+  put_u32(record + 12 + layout.total, mask_crc(crc32c(record + 12, layout.total)));
 }
 
 }  // namespace prnn

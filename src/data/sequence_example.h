@@ -5,7 +5,7 @@
 // make_sequence_example produces and its reader parses. Map entries are written in
 // key order ("inputs", "labels"), as deterministic protobuf serialization does.
 //
-// Pure functions; thread-safe. REQUIRES: spans hold T·width values.
+// Pure functions; thread-safe. REQUIRES: spans hold T·width values, labels >= 0.
 #pragma once
 
 #include <cstdint>
@@ -17,5 +17,10 @@ namespace prnn {
 // Appends the serialized SequenceExample to *out.
 void append_sequence_example(std::span<const float> inputs, int input_width,
                              std::span<const int64_t> labels, int label_width, std::string* out);
+
+// Appends the SequenceExample framed as one TFRecord record (length, masked CRCs).
+void append_sequence_example_record(std::span<const float> inputs, int input_width,
+                                    std::span<const int64_t> labels, int label_width,
+                                    std::string* out);
 
 }  // namespace prnn

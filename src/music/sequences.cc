@@ -202,9 +202,15 @@ NoteSequence apply_sustain_control_changes(const NoteSequence& input, int contro
 }
 
 NoteSequence stretch_note_sequence(const NoteSequence& input, double factor) {
-  require_unquantized(input, "stretch_note_sequence");
   NoteSequence sequence = input;
-  if (factor == 1.0) return sequence;
+  stretch_in_place(&sequence, factor);
+  return sequence;
+}
+
+void stretch_in_place(NoteSequence* stretched, double factor) {
+  require_unquantized(*stretched, "stretch_note_sequence");
+  if (factor == 1.0) return;
+  NoteSequence& sequence = *stretched;
   for (auto& note : *sequence.mutable_notes()) {
     note.set_start_time(note.start_time() * factor);
     note.set_end_time(note.end_time() * factor);
@@ -220,7 +226,6 @@ NoteSequence stretch_note_sequence(const NoteSequence& input, double factor) {
   scale(sequence.mutable_control_changes());
   scale(sequence.mutable_text_annotations());
   for (auto& tempo : *sequence.mutable_tempos()) tempo.set_qpm(tempo.qpm() / factor);
-  return sequence;
 }
 
 std::vector<NoteSequence> split_note_sequence(const NoteSequence& sequence, double hop_seconds) {
@@ -363,8 +368,14 @@ int64_t quantize_to_step(double seconds, double steps_per_second, double cutoff)
 }
 
 NoteSequence quantize_note_sequence_absolute(const NoteSequence& input, int steps_per_second) {
-  require_unquantized(input, "quantize_note_sequence_absolute");
   NoteSequence sequence = input;
+  quantize_absolute_in_place(&sequence, steps_per_second);
+  return sequence;
+}
+
+void quantize_absolute_in_place(NoteSequence* quantized, int steps_per_second) {
+  require_unquantized(*quantized, "quantize_note_sequence_absolute");
+  NoteSequence& sequence = *quantized;
   sequence.mutable_quantization_info()->set_steps_per_second(steps_per_second);
   sequence.set_total_quantized_steps(quantize_to_step(sequence.total_time(), steps_per_second));
   for (auto& note : *sequence.mutable_notes()) {
@@ -388,7 +399,6 @@ NoteSequence quantize_note_sequence_absolute(const NoteSequence& input, int step
   };
   quantize_events(sequence.mutable_control_changes());
   quantize_events(sequence.mutable_text_annotations());
-  return sequence;
 }
 
 std::optional<NoteSequence> transpose_within_range(const NoteSequence& input, int amount,

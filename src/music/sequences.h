@@ -43,6 +43,9 @@ magenta::NoteSequence apply_sustain_control_changes(const magenta::NoteSequence&
 // Multiplies every time by `factor` and divides tempos by it; 1.0 returns a copy.
 magenta::NoteSequence stretch_note_sequence(const magenta::NoteSequence& sequence, double factor);
 
+// In-place twin of stretch_note_sequence (for pipelines that own their copy).
+void stretch_in_place(magenta::NoteSequence* sequence, double factor);
+
 // Splits at 0, hop, 2·hop, … < total_time (plus total_time). Notes go to the segment
 // holding their start and are clipped to its end; signatures, tempos, chords and
 // CC 64/66/67 carry their last value into each segment at time 0. Empty if
@@ -58,6 +61,10 @@ int64_t quantize_to_step(double seconds, double steps_per_second, double cutoff 
 // annotations; a zero-length note gets one step). Throws NegativeTimeError.
 magenta::NoteSequence quantize_note_sequence_absolute(const magenta::NoteSequence& sequence,
                                                       int steps_per_second);
+
+// In-place twin of quantize_note_sequence_absolute; on NegativeTimeError the sequence is
+// left partly quantized.
+void quantize_absolute_in_place(magenta::NoteSequence* sequence, int steps_per_second);
 
 // Shifts every non-drum pitch by `amount`; nullopt if any lands outside
 // [min_pitch, max_pitch] (the TranspositionPipeline's rule; amount 0 is checked too).
