@@ -89,6 +89,7 @@ struct PartContent {
   std::vector<TempoMark> tempos;
   std::vector<ChordMark> chords;
   double end = 0;  // final cursor, quarters
+  size_t measure_count = 0;
 };
 
 struct ScorePartInfo {
@@ -400,22 +401,33 @@ class PartReader {
     add_note(score_note, !is_grace && has_tie(note, "start"), !is_grace && has_tie(note, "stop"));
   }
 
-  // A tie continues the sounding note: the stop note lengthens the note it is tied from
-  // when that one ends where this one starts (same pitch, same part).
+  // A tie continues the sounding note: the stop note lengthens a note of the same pitch in
+  // this part that is tied from and ends where the stop note starts (its voice preferred).
+  // Other notes of that pitch in between (another voice) do not break the tie.
   void add_note(const ScoreNote& note, bool tie_start, bool tie_stop) {
-    const auto pending = tied_from_.find(note.pitch);
-    if (pending != tied_from_.end()) {
-      ScoreNote& from = content_->notes[pending->second];
-      if (tie_stop && std::abs(from.start + from.duration - note.start) < kSamePosition) {
+    std::vector<size_t>& pending = tied_from_[note.pitch];
+    // Ties left open before this measure can no longer be continued.
+    std::erase_if(pending, [&](size_t index) {
+      const ScoreNote& from = content_->notes[index];
+      return from.start + from.duration < measure_start_ - kSamePosition;
+    });
+    if (tie_stop) {
+      std::optional<size_t> match;
+      for (size_t i = 0; i < pending.size(); ++i) {
+        const ScoreNote& from = content_->notes[pending[i]];
+        if (std::abs(from.start + from.duration - note.start) >= kSamePosition) continue;
+        if (!match || from.voice == note.voice) match = i;
+      }
+      if (match) {
+        ScoreNote& from = content_->notes[pending[*match]];
         from.duration = note.start + note.duration - from.start;
         from.value = add_values(from.value, note.value);
-        if (!tie_start) tied_from_.erase(pending);
+        if (!tie_start) pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(*match));
         return;
       }
-      tied_from_.erase(pending);
     }
     content_->notes.push_back(note);
-    if (tie_start) tied_from_[note.pitch] = content_->notes.size() - 1;
+    if (tie_start) pending.push_back(content_->notes.size() - 1);
   }
 
   Fraction add_values(const Fraction& a, const Fraction& b) const {
@@ -471,7 +483,8 @@ class PartReader {
   int transpose_ = 0;
   std::optional<TimeSignatureMark> current_time_;
   std::optional<PreviousNote> previous_note_;
-  std::unordered_map<int, size_t> tied_from_;  // pitch -> index of a note awaiting its tie stop
+  // pitch -> indices of notes awaiting their tie stop
+  std::unordered_map<int, std::vector<size_t>> tied_from_;
   std::string measure_number_;
   double measure_start_ = 0;
   int64_t measure_voice1_duration_ = 0;
@@ -598,10 +611,14 @@ magenta::NoteSequence assemble(const pugi::xml_node& score, const std::vector<Pa
       note->set_voice(score_note.voice);
       note->set_instrument(part.channel);
       note->set_program(part.program);
+      // A note backed up before the score's start keeps its length.
       const double start = std::max(seconds(score_note.start), 0.0);
+      const double end =
+          score_note.start >= 0
+              ? seconds(score_note.start + score_note.duration)
+              : start + seconds(score_note.start + score_note.duration) - seconds(score_note.start);
       note->set_start_time(start);
-      note->set_end_time(start + seconds(score_note.start + score_note.duration) -
-                         seconds(score_note.start));
+      note->set_end_time(end);
       note->set_pitch(score_note.pitch);
       note->set_velocity(score_note.velocity);
       note->set_numerator(static_cast<int32_t>(score_note.value.numerator));
@@ -644,23 +661,36 @@ magenta::NoteSequence musicxml_bytes_to_note_sequence(std::string_view bytes,
   }
 
   const auto part_list = read_part_list(score, source_name);
-  std::vector<PartContent> parts;
+  std::vector<pugi::xml_node> part_nodes;
+  for (const pugi::xml_node part_node : score.children("part")) part_nodes.push_back(part_node);
+  std::vector<PartContent> parts(part_nodes.size());
+  // With unroll_repeats, the first part's barlines give the playing order of every part with
+  // as many measures (exporters often write repeats into one part only).
+  std::vector<size_t> first_part_order;
   int64_t divisions = 1;
-  for (const pugi::xml_node part_node : score.children("part")) {
-    const std::string id = part_node.attribute("id").value();
-    PartContent& content = parts.emplace_back();
+  for (size_t index = 0; index < part_nodes.size(); ++index) {
+    const std::string id = part_nodes[index].attribute("id").value();
+    PartContent& content = parts[index];
     if (const auto found = part_list.find(id); found != part_list.end()) {
       content.name = found->second.name;
       content.channel = found->second.channel;
       content.program = found->second.program;
     }
     std::vector<pugi::xml_node> measures;
-    for (const pugi::xml_node measure : part_node.children("measure")) measures.push_back(measure);
+    for (const pugi::xml_node measure : part_nodes[index].children("measure")) {
+      measures.push_back(measure);
+    }
     std::vector<size_t> order(measures.size());
     std::iota(order.begin(), order.end(), size_t{0});
     if (options.unroll_repeats) {
-      order = unrolled_measure_order(measures, source_name + ": part '" + id + "'");
+      if (index > 0 && !first_part_order.empty() && parts[0].measure_count == measures.size()) {
+        order = first_part_order;
+      } else {
+        order = unrolled_measure_order(measures, source_name + ": part '" + id + "'");
+      }
+      if (index == 0) first_part_order = order;
     }
+    content.measure_count = measures.size();
     PartReader(source_name, id, divisions).read(measures, order, content);
   }
   return assemble(score, parts);

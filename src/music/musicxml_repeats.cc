@@ -16,6 +16,12 @@ struct RepeatMarks {
   bool ending_starts = false;
   std::vector<int64_t> ending_numbers;  // passes that play the ending starting here
   bool ending_ends = false;
+  bool da_capo = false;    // <sound dacapo="yes">: back to the start
+  bool dal_segno = false;  // <sound dalsegno=...>: back to the segno
+  bool segno = false;
+  bool fine = false;     // <sound fine=...>: the end after a D.C./D.S. jump
+  bool to_coda = false;  // <sound tocoda=...>: after a D.C./D.S. jump, on to the coda
+  bool coda = false;
 };
 
 // "1", "1, 2", "1-3" (also "1.", "2." as some exporters write).
@@ -42,8 +48,21 @@ std::vector<int64_t> parse_ending_numbers(std::string_view text) {
   return numbers;
 }
 
+void read_sound(const pugi::xml_node& sound, RepeatMarks& marks) {
+  if (std::string_view(sound.attribute("dacapo").value()) == "yes") marks.da_capo = true;
+  if (sound.attribute("dalsegno")) marks.dal_segno = true;
+  if (sound.attribute("segno")) marks.segno = true;
+  if (sound.attribute("fine")) marks.fine = true;
+  if (sound.attribute("tocoda")) marks.to_coda = true;
+  if (sound.attribute("coda")) marks.coda = true;
+}
+
 RepeatMarks read_marks(const pugi::xml_node& measure) {
   RepeatMarks marks;
+  for (const pugi::xml_node sound : measure.children("sound")) read_sound(sound, marks);
+  for (const pugi::xml_node direction : measure.children("direction")) {
+    for (const pugi::xml_node sound : direction.children("sound")) read_sound(sound, marks);
+  }
   for (const pugi::xml_node barline : measure.children("barline")) {
     if (const pugi::xml_node repeat = barline.child("repeat")) {
       const std::string_view direction = repeat.attribute("direction").value();
@@ -68,6 +87,16 @@ RepeatMarks read_marks(const pugi::xml_node& measure) {
   return marks;
 }
 
+// True when the volta ending starting at `start` closes with a backward repeat (it exists to
+// lead back into the repeated section).
+bool ending_leads_back(const std::vector<RepeatMarks>& marks, size_t start) {
+  for (size_t index = start; index < marks.size(); ++index) {
+    if (marks[index].backward_repeat_times > 0) return true;
+    if (marks[index].ending_ends) return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<size_t> unrolled_measure_order(const std::vector<pugi::xml_node>& measures,
@@ -82,6 +111,7 @@ std::vector<size_t> unrolled_measure_order(const std::vector<pugi::xml_node>& me
   size_t section_start = 0;
   int64_t pass = 1;
   bool arrived_by_jump = false;
+  bool after_da_capo = false;  // on the way back after D.C. or D.S.: repeats are not taken
   size_t index = 0;
   while (index < count) {
     const RepeatMarks& mark = marks[index];
@@ -90,8 +120,12 @@ std::vector<size_t> unrolled_measure_order(const std::vector<pugi::xml_node>& me
       pass = 1;
     }
     arrived_by_jump = false;
-    if (mark.ending_starts && std::find(mark.ending_numbers.begin(), mark.ending_numbers.end(),
-                                        pass) == mark.ending_numbers.end()) {
+    const bool skip_ending =
+        mark.ending_starts &&
+        (after_da_capo ? ending_leads_back(marks, index)
+                       : std::find(mark.ending_numbers.begin(), mark.ending_numbers.end(), pass) ==
+                             mark.ending_numbers.end());
+    if (skip_ending) {
       size_t ending_end = index;
       while (ending_end < count && !marks[ending_end].ending_ends) ++ending_end;
       if (ending_end < count) {
@@ -104,7 +138,8 @@ std::vector<size_t> unrolled_measure_order(const std::vector<pugi::xml_node>& me
                        std::to_string(kMaxUnrolledMeasures(count)) + " measures");
     }
     order.push_back(index);
-    if (mark.backward_repeat_times > 0 && jumps_taken[index] + 1 < mark.backward_repeat_times) {
+    if (!after_da_capo && mark.backward_repeat_times > 0 &&
+        jumps_taken[index] + 1 < mark.backward_repeat_times) {
       ++jumps_taken[index];
       ++pass;
       index = section_start;
@@ -115,6 +150,24 @@ std::vector<size_t> unrolled_measure_order(const std::vector<pugi::xml_node>& me
       jumps_taken[index] = 0;
       section_start = index + 1;
       pass = 1;
+    }
+    if (after_da_capo && mark.fine) break;
+    if (after_da_capo && mark.to_coda) {
+      size_t coda = index + 1;
+      while (coda < count && !marks[coda].coda) ++coda;
+      index = coda;
+      continue;
+    }
+    if (!after_da_capo && (mark.da_capo || mark.dal_segno)) {
+      after_da_capo = true;
+      size_t target = 0;
+      if (mark.dal_segno) {
+        for (size_t segno = 0; segno <= index; ++segno) {
+          if (marks[segno].segno) target = segno;
+        }
+      }
+      index = target;
+      continue;
     }
     ++index;
   }

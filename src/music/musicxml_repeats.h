@@ -1,7 +1,9 @@
 // The order in which a part's measures are played when repeats are honoured: repeat
 // barlines (<repeat direction="forward|backward" times="N">, default twice) and volta
-// endings (<ending number="1, 2" type="start|stop|discontinue">). D.C., D.S., segno,
-// coda and fine are not followed.
+// endings (<ending number="1, 2" type="start|stop|discontinue">), then one jump back by
+// <sound dacapo="yes"> or <sound dalsegno> (to the last <sound segno> before it), played
+// without repeats (endings that lead back are skipped) up to <sound fine> or on from
+// <sound tocoda> to the next <sound coda>.
 //
 // Failure: repeats that would unroll to more than kMaxUnrolledMeasures(n) measures throw
 // InputError prefixed by `where`. Pure function; thread-safe.
