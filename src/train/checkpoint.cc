@@ -214,7 +214,19 @@ void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
-  std::string file = read_file(path);
+  return parse_checkpoint(read_file(path), path);
+}
+
+bool is_checkpoint(std::string_view bytes) {
+  if (bytes.size() < 9 || bytes[8] != '{') return false;
+  uint64_t header_size;
+  std::memcpy(&header_size, bytes.data(), 8);
+  if (header_size > kMaxHeaderSize || header_size > bytes.size() - 8) return false;
+  return bytes.substr(8, header_size).find(std::string("\"") + kCheckpointMagic + "\"") !=
+         std::string_view::npos;
+}
+
+Checkpoint parse_checkpoint(std::string_view file, const std::string& path) {
   if (file.size() < 8) {
     throw InputError(path + ": not a checkpoint: " + std::to_string(file.size()) +
                      " bytes, shorter than the 8-byte header length");

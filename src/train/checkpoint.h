@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nn/optimizer.h"
@@ -59,6 +60,10 @@ inline constexpr const char* kCheckpointMagic = "prnn-checkpoint";
 void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
                       TensorStorage weight_storage = TensorStorage::kF32);
 Checkpoint read_checkpoint(const std::string& path);
+// The same from the file's bytes (e.g. inside a bundle); `source` names them in errors.
+Checkpoint parse_checkpoint(std::string_view bytes, const std::string& source);
+// True when the bytes look like our checkpoint (a safetensors header with our magic).
+bool is_checkpoint(std::string_view bytes);
 
 // The stored shape of an arena tensor: Magenta's, i.e. [cols] for biases (rows == 1).
 std::vector<int64_t> stored_shape(const TensorSpec& tensor);

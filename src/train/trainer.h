@@ -1,0 +1,49 @@
+// The training loop of `performance_rnn_train` (Magenta's events_rnn_train.run_training)
+// and its eval job (run_eval).
+//
+// Training: resumes from the newest RUN_DIR/train checkpoint when there is one (weights,
+// Adam state, step, data seed and position), else starts from Glorot-uniform weights;
+// every step draws a padded batch from a background producer, runs forward and backward,
+// clips each gradient tensor to clip_norm, applies Adam; logs and writes TensorBoard
+// scalars every summary_frequency steps; saves a checkpoint every save_checkpoint_secs
+// and at the end (atomically), keeping the newest num_checkpoints. SIGINT/SIGTERM end the
+// run after the current step with a final checkpoint.
+//
+// Failure: outside problems (data, a checkpoint of another config, a corrupt checkpoint)
+// throw InputError before anything is written; a NaN/Inf loss stops the run with an
+// InputError naming the step and the last good checkpoint, which is left untouched.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "nn/precision.h"
+#include "train/hparams.h"
+#include "train/training_data.h"
+
+namespace prnn {
+
+struct TrainOptions {
+  std::string config;
+  std::string run_dir;
+  DataOptions data;
+  HParams hparams;
+  int64_t num_training_steps = 0;  // 0 = until interrupted
+  int summary_frequency = 10;
+  int num_checkpoints = 10;
+  double save_checkpoint_secs = 60;
+  Precision precision = Precision::kAuto;
+  uint64_t seed = 0;  // weights and data of a fresh run
+  // A new run starts from these weights (our checkpoint, or a bundle: ours or Magenta's).
+  std::string warm_start_file;
+  // Eval job.
+  int64_t num_eval_examples = 0;  // 0 = the whole eval file
+  double eval_interval_secs = 60;
+  double eval_timeout_secs = 300;
+};
+
+// Returns the process exit status.
+int run_training(const TrainOptions& options);
+int run_eval(const TrainOptions& options);
+
+}  // namespace prnn

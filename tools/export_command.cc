@@ -1,0 +1,48 @@
+// `performance_rnn export`: writes the weights of a run's checkpoint (the newest, or
+// --checkpoint) without optimizer state, optionally in bf16/fp16, e.g. for models/.
+#include <cstdio>
+
+#include "base/error.h"
+#include "base/flags.h"
+#include "cli/command.h"
+#include "train/checkpoint.h"
+#include "train/run_dir.h"
+
+namespace prnn {
+namespace {
+
+int export_body(int argc, char** argv) {
+  std::string run_dir, checkpoint_file, output, dtype = "bf16";
+  FlagSet flags("performance_rnn export",
+                "Exports the weights of a training checkpoint (no optimizer state).");
+  flags.add("run_dir", &run_dir, "run directory: its newest RUN_DIR/train checkpoint");
+  flags.add("checkpoint", &checkpoint_file, "a checkpoint file (instead of --run_dir)");
+  flags.add("output", &output, "the file to write (.safetensors)");
+  flags.add("dtype", &dtype, "weight storage: fp32, bf16 or fp16");
+  if (!flags.parse(argc, argv)) return 0;
+  if (output.empty()) throw UsageError("--output is required");
+  if (checkpoint_file.empty() == run_dir.empty()) {
+    throw UsageError("give exactly one of --run_dir and --checkpoint");
+  }
+  if (checkpoint_file.empty()) {
+    auto latest = latest_checkpoint(run_dir + "/train");
+    if (!latest) throw InputError(run_dir + "/train: no checkpoints");
+    checkpoint_file = latest->path;
+  }
+  Checkpoint checkpoint = read_checkpoint(checkpoint_file);
+  checkpoint.adam_m.clear();
+  checkpoint.adam_v.clear();
+  write_checkpoint(output, checkpoint, parse_tensor_storage(dtype));
+  std::printf("%s: step %lld of %s, %s weights\n", output.c_str(),
+              static_cast<long long>(checkpoint.global_step), checkpoint.config.c_str(),
+              dtype.c_str());
+  return 0;
+}
+
+int export_main(int argc, char** argv) { return run_guarded("export", export_body, argc, argv); }
+
+}  // namespace
+
+PRNN_COMMAND("export", "export a checkpoint's weights (bf16/fp16) for shipping", export_main);
+
+}  // namespace prnn
