@@ -22,7 +22,11 @@ int create_dataset_body(int argc, char** argv) {
       "control values, see doc/formats/sequence_examples.md) unless --onehot_inputs.");
   flags.add("config", &options.config,
             "Which configuration to use (performance_rnn configs lists them).");
-  flags.add("input", &options.input, "TFRecord file of NoteSequences.");
+  flags.add("input", &options.input,
+            "TFRecord file of NoteSequences, or a folder of MIDI/MusicXML/ABC files converted "
+            "on the fly.");
+  flags.add("recursive", &options.recursive,
+            "With a folder --input, also read the files in its sub-folders.");
   flags.add("output_dir", &options.output_dir, "Directory to write the two TFRecord files to.");
   flags.add("eval_ratio", &options.eval_ratio,
             "Fraction of input sequences set aside for the eval split.");

@@ -13,52 +13,17 @@
 
 #include "base/file.h"
 #include "base/log.h"
-#include "music/tfrecord.h"
+#include "music/note_sequence_source.h"
 
 namespace prnn {
 namespace {
-
-// Reads serialized NoteSequences from a TFRecord file, reporting and skipping corrupt
-// records. Not thread-safe.
-class RecordInput {
- public:
-  explicit RecordInput(const std::string& path) : reader_(path) {}
-
-  // The next record's bytes, or false at the end. Corrupt records are logged and counted.
-  bool next(std::string* record, std::string* origin, int64_t* skipped) {
-    while (!done_) {
-      const uint64_t offset = reader_.offset();
-      try {
-        auto data = reader_.next();
-        if (!data) {
-          done_ = true;
-          return false;
-        }
-        *record = std::move(*data);
-        *origin = reader_.path() + " at byte " + std::to_string(offset);
-        return true;
-      } catch (const RecordError& e) {
-        log_error(std::string("skipping corrupt record: ") + e.what());
-        ++*skipped;
-        if (!e.recoverable()) done_ = true;
-      }
-    }
-    return false;
-  }
-
- private:
-  TFRecordReader reader_;
-  bool done_ = false;
-};
 
 // Writeback to disk is started every this many bytes, overlapping it with the work.
 constexpr uint64_t kWritebackBytes = 64 << 20;
 
 struct WorkItem {
-  std::string record;
-  std::string origin;
+  magenta::NoteSequence sequence;
   Split split = Split::kTraining;
-  bool parsed = false;
   Statistics stats;
   PipelineOutput output;
 };
@@ -134,7 +99,15 @@ CreateDatasetReport create_dataset(const CreateDatasetOptions& options) {
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
 
   const DatasetPipeline pipeline(config, options.pipeline);
-  RecordInput input(options.input);
+  NoteSequenceSource::Options source_options;
+  source_options.recursive = options.recursive;
+  NoteSequenceSource source(options.input, source_options);
+  if (source.is_folder()) {
+    for (const auto& [extension, count] : source.listing().skipped_by_extension) {
+      log_info("ignoring " + std::to_string(count) + " file(s) with extension '" + extension +
+               "' in " + options.input);
+    }
+  }
   AtomicFileWriter training(options.output_dir + "/training_performances.tfrecord");
   AtomicFileWriter eval(options.output_dir + "/eval_performances.tfrecord");
 
@@ -147,13 +120,9 @@ CreateDatasetReport create_dataset(const CreateDatasetOptions& options) {
   std::vector<WorkItem> batch(batch_size);
   std::unique_ptr<std::atomic<bool>[]> finished(new std::atomic<bool>[batch_size]);
   std::mutex writing;
+  size_t count = 0;
   size_t written = 0;
   auto write_item = [&](WorkItem& item) {
-    if (!item.parsed) {
-      log_error("skipping record that is not a NoteSequence: " + item.origin);
-      ++report.inputs_skipped;
-      return;
-    }
     ++report.sequences_read;
     SplitReport& split = item.split == Split::kEval ? report.eval : report.training;
     report.stats.increment(std::string("DAGPipeline_RandomPartition_") + split_name(item.split) +
@@ -169,37 +138,40 @@ CreateDatasetReport create_dataset(const CreateDatasetOptions& options) {
     }
     report.stats.merge(item.stats);
     item.output.records = std::string();
+    item.sequence.Clear();
   };
-  bool more = true;
-  while (more) {
-    size_t count = 0;
-    while (count < batch_size) {
-      WorkItem& item = batch[count];
-      if (!input.next(&item.record, &item.origin, &report.inputs_skipped)) {
-        more = false;
-        break;
-      }
-      item.split = uniform(random) < options.eval_ratio ? Split::kEval : Split::kTraining;
-      item.stats = Statistics();
-      item.output = PipelineOutput();
-      ++count;
-    }
-    for (size_t i = 0; i < batch_size; ++i) finished[i].store(false);
+  auto run_batch = [&]() {
+    for (size_t i = 0; i < count; ++i) finished[i].store(false);
     written = 0;
 #pragma omp parallel for schedule(dynamic, 1)
     for (size_t i = 0; i < count; ++i) {
       WorkItem& item = batch[i];
-      magenta::NoteSequence sequence;
-      item.parsed = sequence.ParseFromString(item.record);
-      if (item.parsed) pipeline.process(sequence, item.split, &item.stats, &item.output);
+      pipeline.process(item.sequence, item.split, &item.stats, &item.output);
       finished[i].store(true, std::memory_order_release);
       std::unique_lock<std::mutex> lock(writing, std::try_to_lock);
       if (!lock.owns_lock()) continue;  // the current writer, or the final flush, takes it
-      while (written < count && finished[written].load(std::memory_order_acquire))
+      while (written < count && finished[written].load(std::memory_order_acquire)) {
         write_item(batch[written++]);
+      }
     }
     while (written < count) write_item(batch[written++]);
-  }
+    count = 0;
+  };
+  source.for_each([&](NoteSequenceItem& input) {
+    if (!input.ok) {
+      log_error("skipping unreadable input: " + input.error);
+      ++report.inputs_skipped;
+      return true;
+    }
+    WorkItem& item = batch[count++];
+    item.sequence = std::move(input.sequence);
+    item.split = uniform(random) < options.eval_ratio ? Split::kEval : Split::kTraining;
+    item.stats = Statistics();
+    item.output = PipelineOutput();
+    if (count == batch_size) run_batch();
+    return true;
+  });
+  run_batch();
   report.training.bytes = training.bytes_written();
   report.eval.bytes = eval.bytes_written();
   training.commit();

@@ -20,7 +20,8 @@ namespace prnn {
 
 struct CreateDatasetOptions {
   std::string config = "performance";
-  std::string input;
+  std::string input;       // TFRecord of NoteSequences, or a folder of music files
+  bool recursive = false;  // folder input: include sub-folders
   std::string output_dir;
   double eval_ratio = 0.1;
   std::optional<uint64_t> seed;  // none: a random seed, reported
