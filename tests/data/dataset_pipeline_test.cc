@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "data/sequence_example.h"
+#include "music/sequences.h"
 #include "music/tfrecord.h"
 #include "proto/tf_example.pb.h"
 
@@ -190,6 +192,45 @@ TEST(DatasetPipeline, CompactLayoutHoldsTheSameInformation) {
                 b[e].feature_lists().feature_list().at("labels").SerializeAsString());
     }
   }
+}
+
+// The pipeline extracts once per segment and shifts pitches for each transposition; its
+// slow twin transposes the sequence and extracts every copy, as Magenta does.
+TEST(DatasetPipeline, SharedExtractionMatchesTransposingEachCopy) {
+  const auto sequences = asap_excerpts();
+  const auto& config = find_performance_config("multiconditioned_performance_with_dynamics");
+  DatasetOptions options;
+  DatasetPipeline pipeline(config, options);
+  Statistics stats;
+  PipelineOutput fast;
+  pipeline.process(sequences[1], Split::kTraining, &stats, &fast);
+
+  PerformanceEncoder encoder(config);
+  std::string slow;
+  for (double factor : {0.95, 0.975, 1.0, 1.025, 1.05}) {
+    for (const auto& segment : split_note_sequence(
+             stretch_note_sequence(apply_sustain_control_changes(sequences[1]), factor), 30.0)) {
+      const auto quantized = quantize_note_sequence_absolute(segment, 100);
+      for (int amount = -3; amount <= 3; ++amount) {
+        const auto copy = transpose_within_range(quantized, amount);
+        if (!copy) continue;
+        auto performance = Performance::from_quantized_sequence(*copy, 0, 32);
+        performance.truncate(512);
+        if (performance.size() < 32) continue;
+        EncodedExample encoded;
+        encoder.encode(performance, false, &encoded);
+        std::vector<float> inputs(encoded.num_steps * config.compact_input_size());
+        for (int t = 0; t < encoded.num_steps; ++t) {
+          encoder.compact_input(&encoded.dense[t * 20], &encoded.onehot[t],
+                                &inputs[t * config.compact_input_size()]);
+        }
+        append_sequence_example_record(inputs, config.compact_input_size(), encoded.labels, 1,
+                                       &slow);
+      }
+    }
+  }
+  EXPECT_GT(fast.examples, 100);
+  EXPECT_TRUE(fast.records == slow);
 }
 
 }  // namespace
