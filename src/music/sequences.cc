@@ -33,7 +33,8 @@ std::vector<int> order_by_time(const Repeated& items) {
 
 // note_seq's carry-over of stateful events (signatures, tempos, chord symbols) into
 // segments: events inside a segment are shifted; the last event at or before a
-// segment's start is re-inserted at its time 0. `selected` lists the source indices.
+// segment's start is re-inserted at its time 0. `sorted_events` are the source events
+// in time order; `target(i)` appends an event to segment i.
 template <typename Item, typename Target>
 void split_stateful_events(const std::vector<const Item*>& sorted_events,
                            const std::vector<double>& split_times, Target target) {
