@@ -7,6 +7,7 @@ packages=(
   libdnnl-dev                            # oneDNN: the matrix products of the network
   libpugixml-dev                         # MusicXML
   libzip-dev                             # compressed MusicXML (.mxl)
+  nettle-dev                             # SHA-1 of NoteSequence ids
   libcpp-httplib-dev nlohmann-json3-dev  # the studio's HTTP server, JSON output
   libgtest-dev                           # tests
   python3 python3-mido                   # MIDI parity test against the reference script

@@ -20,7 +20,7 @@ std::string lower_extension_of(const fs::path& path) {
   if (!extension.empty()) extension.erase(0, 1);
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return extension.empty() ? "(none)" : extension;
+  return extension;
 }
 
 int thread_count(int requested) { return requested > 0 ? requested : omp_get_max_threads(); }

@@ -38,7 +38,8 @@ struct NoteSequenceItem {
 // The music files of a folder, sorted by relative path, and what was left out.
 struct MusicFileListing {
   std::vector<std::string> relative_paths;
-  std::map<std::string, int> skipped_by_extension;  // unsupported files, by lower-case extension
+  // Unsupported files by lower-case extension ("" for none).
+  std::map<std::string, int> skipped_by_extension;
 };
 
 // Throws InputError when `directory` cannot be listed.
