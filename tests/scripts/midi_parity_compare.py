@@ -2,10 +2,14 @@
 """Compares `performance_rnn dump` with midi_notes_reference.py on every .mid under DIRs.
 
 usage: midi_parity_compare.py BINARY REFERENCE_SCRIPT DIR [DIR ...]
+The reference's output for a batch is cached beside BINARY (midi_parity_cache/), keyed by
+the reference script and the batch's paths, sizes and modification times, so re-runs only
+pay for our side; a changed file or script recomputes it.
 In batches of files, the reference runs in two processes (both cores) on halves of the
 batch; our side runs one dump per file. Exits 1 listing the first differences of each failing file.
 """
 import concurrent.futures
+import hashlib
 import json
 import os
 import subprocess
@@ -23,11 +27,23 @@ def midi_files(dirs):
     return sorted(found)
 
 
-def run_reference(script, files):
+def run_reference(script, files, cache_dir):
     if not files:
         return []
-    out = subprocess.run(['/usr/bin/python3', script] + files, check=True,
-                         capture_output=True, text=True).stdout
+    key = hashlib.sha1(open(script, 'rb').read())
+    for path in files:
+        stat = os.stat(path)
+        key.update(('%s\0%d\0%d\0' % (path, stat.st_size, stat.st_mtime_ns)).encode())
+    cached = os.path.join(cache_dir, key.hexdigest() + '.jsonl')
+    if os.path.exists(cached):
+        out = open(cached).read()
+    else:
+        out = subprocess.run(['/usr/bin/python3', script] + files, check=True,
+                             capture_output=True, text=True).stdout
+        os.makedirs(cache_dir, exist_ok=True)
+        with open(cached + '.tmp%d' % os.getpid(), 'w') as f:
+            f.write(out)
+        os.replace(cached + '.tmp%d' % os.getpid(), cached)
     return [json.loads(line) for line in out.splitlines()]
 
 
@@ -74,6 +90,7 @@ def main():
     if not files:
         print('no MIDI files found under', dirs)
         return 1
+    cache_dir = os.path.join(os.path.dirname(os.path.abspath(binary)), 'midi_parity_cache')
     failing = 0
     notes = 0
     # Batches keep memory small: the whole set holds 3.6 M notes.
@@ -81,8 +98,8 @@ def main():
         for begin in range(0, len(files), BATCH):
             batch = files[begin:begin + BATCH]
             half = (len(batch) + 1) // 2
-            references = [pool.submit(run_reference, script, batch[:half]),
-                          pool.submit(run_reference, script, batch[half:])]
+            references = [pool.submit(run_reference, script, batch[:half], cache_dir),
+                          pool.submit(run_reference, script, batch[half:], cache_dir)]
             ours = list(pool.map(lambda p: run_ours(binary, p), batch))
             reference = references[0].result() + references[1].result()
             for path, ref, mine in zip(batch, reference, ours):
