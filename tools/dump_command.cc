@@ -1,4 +1,4 @@
-// `performance_rnn dump FILE`: prints the NoteSequences of a TFRecord, MIDI, MusicXML or
+// `performance_rnn dump FILE...`: prints the NoteSequences of a TFRecord, MIDI, MusicXML or
 // ABC file (or of a folder of music files) as JSON, one object per line, in the proto3
 // JSON mapping. Failures go to stderr; the exit status is 1 if anything failed.
 #include <google/protobuf/util/json_util.h>
@@ -30,27 +30,28 @@ int dump_main(int argc, char** argv) {
   bool unroll_repeats = false;
   bool recursive = false;
   bool pretty = false;
-  FlagSet flags("performance_rnn dump FILE",
+  FlagSet flags("performance_rnn dump FILE...",
                 "Prints the NoteSequences of a TFRecord, MIDI, MusicXML or ABC file (or a folder "
                 "of music files) as JSON, one object per line.");
   flags.add("unroll_repeats", &unroll_repeats, "MusicXML: play repeats out");
   flags.add("recursive", &recursive, "for a folder: descend into sub-folders");
   flags.add("pretty", &pretty, "indent the JSON");
   if (!flags.parse(argc, argv)) return 0;
-  if (flags.positional().size() != 1) throw UsageError("expected exactly one FILE argument");
-  const std::string& path = flags.positional()[0];
+  if (flags.positional().empty()) throw UsageError("expected at least one FILE argument");
 
   MusicFileOptions music;
   music.unroll_repeats = unroll_repeats;
   int failures = 0;
-  if (music_file_type(path)) {
-    MusicFileContents contents = read_music_file(path, music);
-    for (const auto& sequence : contents.sequences) print_json(sequence, pretty);
-    for (const auto& error : contents.errors) {
-      std::fprintf(stderr, "dump: %s\n", error.c_str());
-      ++failures;
+  for (const std::string& path : flags.positional()) {
+    if (music_file_type(path)) {
+      MusicFileContents contents = read_music_file(path, music);
+      for (const auto& sequence : contents.sequences) print_json(sequence, pretty);
+      for (const auto& error : contents.errors) {
+        std::fprintf(stderr, "dump: %s\n", error.c_str());
+        ++failures;
+      }
+      continue;
     }
-  } else {
     NoteSequenceSource::Options options;
     options.recursive = recursive;
     options.music = music;
