@@ -88,13 +88,8 @@ void DatasetPipeline::write_examples(const AnyPerformance& performance,
 }
 
 void DatasetPipeline::transpose_and_extract(const magenta::NoteSequence& quantized,
-                                            const std::string& split,
-                                            const std::vector<int>& amounts, Statistics* stats,
+                                            const std::vector<int>& amounts, SegmentCounts* counts,
                                             PipelineOutput* output) const {
-  const std::string transposition = unit("TranspositionPipeline", split);
-  const std::string extractor = unit("PerformanceExtractor", split);
-  stats->increment(transposition + "transpositions_generated", 0);
-  stats->increment(transposition + "skipped_due_to_range_exceeded", 0);
   ExtractionOptions extraction;
   extraction.min_events = options_.min_events;
   extraction.max_events = options_.max_events;
@@ -118,11 +113,11 @@ void DatasetPipeline::transpose_and_extract(const magenta::NoteSequence& quantiz
     for (int amount : amounts) {
       auto copy = transpose_within_range(quantized, amount);
       if (!copy) {
-        stats->increment(transposition + "skipped_due_to_range_exceeded");
+        ++counts->skipped_due_to_range_exceeded;
         continue;
       }
-      stats->increment(transposition + "transpositions_generated");
-      if (auto performance = extract_performance(*copy, extraction, stats, extractor)) {
+      ++counts->transpositions_generated;
+      if (auto performance = extract_performance(*copy, extraction, &counts->extraction)) {
         write_examples(*performance, output);
       }
     }
@@ -130,15 +125,15 @@ void DatasetPipeline::transpose_and_extract(const magenta::NoteSequence& quantiz
   }
   // Fast path without drums: every non-drum pitch moves, so the event order is the
   // same for each amount; extract once and shift the pitches of the events.
-  Statistics once;
-  const auto performance = extract_performance(quantized, extraction, &once, extractor);
+  ExtractionStats once;
+  const auto performance = extract_performance(quantized, extraction, &once);
   for (int amount : amounts) {
     if (min_pitch + amount < 0 || max_pitch + amount > 127) {
-      stats->increment(transposition + "skipped_due_to_range_exceeded");
+      ++counts->skipped_due_to_range_exceeded;
       continue;
     }
-    stats->increment(transposition + "transpositions_generated");
-    stats->merge(once);
+    ++counts->transpositions_generated;
+    counts->extraction.add(once);
     if (!performance) continue;
     std::visit(
         [&](const auto& p) { write_examples(AnyPerformance(transposed(p, amount)), output); },
@@ -165,6 +160,7 @@ void DatasetPipeline::process(const magenta::NoteSequence& sequence, Split which
   // them); dropping them saves copying them for every stretch and segment.
   sustained.clear_control_changes();
   sustained.clear_pitch_bends();
+  SegmentCounts counts;
   for (double factor : factors) {
     std::vector<magenta::NoteSequence> segments;
     try {
@@ -182,9 +178,14 @@ void DatasetPipeline::process(const magenta::NoteSequence& sequence, Split which
         stats->increment(unit("Quantizer", split) + "sequences_discarded_negative_time");
         continue;
       }
-      transpose_and_extract(segment, split, amounts, stats, output);
+      transpose_and_extract(segment, amounts, &counts, output);
     }
   }
+  stats->increment(unit("TranspositionPipeline", split) + "transpositions_generated",
+                   counts.transpositions_generated);
+  stats->increment(unit("TranspositionPipeline", split) + "skipped_due_to_range_exceeded",
+                   counts.skipped_due_to_range_exceeded);
+  counts.extraction.record(unit("PerformanceExtractor", split), stats);
 }
 
 }  // namespace prnn

@@ -57,9 +57,16 @@ class DatasetPipeline {
  private:
   // Encodes one extracted performance (both copies for optional conditioning).
   void write_examples(const AnyPerformance& performance, PipelineOutput* output) const;
+  // Outcomes of the transposition and extraction stages of one input, counted per
+  // segment and written to Statistics once.
+  struct SegmentCounts {
+    int64_t transpositions_generated = 0;
+    int64_t skipped_due_to_range_exceeded = 0;
+    ExtractionStats extraction;
+  };
   // Transposes and extracts one quantized segment.
-  void transpose_and_extract(const magenta::NoteSequence& quantized, const std::string& split,
-                             const std::vector<int>& amounts, Statistics* stats,
+  void transpose_and_extract(const magenta::NoteSequence& quantized,
+                             const std::vector<int>& amounts, SegmentCounts* counts,
                              PipelineOutput* output) const;
 
   const PerformanceConfig& config_;

@@ -35,12 +35,12 @@ void Statistics::add_histogram(const std::string& name, std::vector<double> buck
   histograms_[name] = std::move(histogram);
 }
 
-void Statistics::record(const std::string& name, double value) {
+void Statistics::record(const std::string& name, double value, int64_t count) {
   auto found = histograms_.find(name);
   PRNN_CHECK(found != histograms_.end());
   Histogram& h = found->second;
   const auto at = std::upper_bound(h.lowers.begin(), h.lowers.end(), value);
-  h.counts[static_cast<size_t>(at - h.lowers.begin()) - 1] += 1;
+  h.counts[static_cast<size_t>(at - h.lowers.begin()) - 1] += count;
 }
 
 void Statistics::merge(const Statistics& other) {

@@ -18,8 +18,8 @@ class Statistics {
   void increment(const std::string& name, int64_t amount = 1);
   // Declares a histogram (idempotent); bucket lower bounds, ascending.
   void add_histogram(const std::string& name, std::vector<double> buckets);
-  // Counts `value` in the bucket of the largest lower bound <= value.
-  void record(const std::string& name, double value);
+  // Counts `value` `count` times in the bucket of the largest lower bound <= value.
+  void record(const std::string& name, double value, int64_t count = 1);
   void merge(const Statistics& other);
 
   int64_t counter(const std::string& name) const;

@@ -294,10 +294,10 @@ TEST(SequencesGolden, Case29Extraction) {
   NoteSequence s;
   add_notes(&s, {{60, 100, 0, 4}});
   const NoteSequence q = quantize_note_sequence_absolute(s, 100);
-  auto run = [&](ExtractionOptions options, Statistics* stats) {
+  auto run = [&](ExtractionOptions options, ExtractionStats* stats) {
     return extract_performance(q, options, stats);
   };
-  Statistics stats;
+  ExtractionStats stats;
   ExtractionOptions defaults;
   auto p = run(defaults, &stats);
   ASSERT_TRUE(p);
@@ -306,14 +306,14 @@ TEST(SequencesGolden, Case29Extraction) {
   too_short.min_events = 8;
   too_short.max_events = 10;
   EXPECT_FALSE(run(too_short, &stats));
-  EXPECT_EQ(stats.counter("performances_discarded_too_short"), 1);
+  EXPECT_EQ(stats.discarded_too_short, 1);
   ExtractionOptions truncated;
   truncated.min_events = 1;
   truncated.max_events = 3;
   p = run(truncated, &stats);
   ASSERT_TRUE(p);
   EXPECT_EQ(std::get<Performance>(*p).size(), 3u);
-  EXPECT_EQ(stats.counter("performances_truncated"), 1);
+  EXPECT_EQ(stats.truncated, 1);
   ExtractionOptions max_steps;
   max_steps.max_steps = 100;
   p = run(max_steps, &stats);
@@ -327,7 +327,7 @@ TEST(SequencesGolden, Case29Extraction) {
   add_notes(&mixed, {{62, 100, 0, 4}});
   mixed.mutable_notes(1)->set_program(1);
   EXPECT_FALSE(extract_performance(quantize_note_sequence_absolute(mixed, 100), defaults, &stats));
-  EXPECT_EQ(stats.counter("performances_discarded_more_than_1_program"), 1);
+  EXPECT_EQ(stats.discarded_more_than_1_program, 1);
 }
 
 }  // namespace
