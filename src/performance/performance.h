@@ -83,12 +83,13 @@ class Performance {
   void set_length(int64_t steps);
 
   // Decodes to notes: an OFF without an open ON is ignored, zero-length notes are
-  // dropped, a note longer than max_note_duration seconds (if > 0) is shortened.
+  // dropped, a note longer than max_note_duration seconds is shortened (5 s by default,
+  // as Magenta's generator uses; 0 keeps every length, as note_seq's own default).
   // Velocity is `velocity` until the first VELOCITY event; program defaults to this
   // performance's (else 0).
-  magenta::NoteSequence to_sequence(int velocity = 100, int instrument = 0,
-                                    std::optional<int> program = std::nullopt,
-                                    double max_note_duration = 0.0) const;
+  magenta::NoteSequence to_sequence(
+      int velocity = 100, int instrument = 0, std::optional<int> program = std::nullopt,
+      double max_note_duration = kDefaultMaxNoteDurationSeconds) const;
 
  private:
   int start_step_;

@@ -74,7 +74,8 @@ TEST(PerformanceProperties, EventsToSequenceToEventsIsStable) {
     auto performance = Performance::from_quantized_sequence(segment, 0, 32);
     performance.truncate(512);
     auto round_trip = [](const Performance& p) {
-      auto sequence = quantize_note_sequence_absolute(p.to_sequence(), 100);
+      auto sequence = quantize_note_sequence_absolute(
+          p.to_sequence(100, 0, std::nullopt, /*max_note_duration=*/0.0), 100);
       return Performance::from_quantized_sequence(sequence, 0, 32);
     };
     const Performance once = round_trip(performance);
@@ -83,7 +84,8 @@ TEST(PerformanceProperties, EventsToSequenceToEventsIsStable) {
     // Decoding the round-tripped events gives the same notes (as a multiset).
     auto notes = [](const Performance& p) {
       std::vector<std::tuple<double, double, int, int>> result;
-      const magenta::NoteSequence sequence = p.to_sequence();
+      const magenta::NoteSequence sequence =
+          p.to_sequence(100, 0, std::nullopt, /*max_note_duration=*/0.0);
       for (const auto& n : sequence.notes()) {
         result.emplace_back(n.start_time(), n.end_time(), n.pitch(), n.velocity());
       }
