@@ -40,7 +40,7 @@ P transposed(const P& performance, int amount) {
 const char* split_name(Split split) { return split == Split::kTraining ? "training" : "eval"; }
 
 DatasetPipeline::DatasetPipeline(const PerformanceConfig& config, DatasetOptions options)
-    : config_(config), options_(options), encoder_(config) {}
+    : config_(config), options_(options), encoder_(config), num_heads_(config.num_heads()) {}
 
 int DatasetPipeline::file_input_width() const {
   return options_.onehot_inputs ? config_.magenta_input_size() : config_.compact_input_size();
@@ -65,8 +65,7 @@ void DatasetPipeline::write_examples(const AnyPerformance& performance,
         encoder_.compact_input(dense, onehot, inputs.data() + t * width);
       }
     }
-    append_sequence_example_record(inputs, width, encoded.labels, config_.num_heads(),
-                                   &output->records);
+    append_sequence_example_record(inputs, width, encoded.labels, num_heads_, &output->records);
     output->examples += 1;
     output->events += encoded.num_steps;
   };

@@ -72,6 +72,7 @@ class DatasetPipeline {
   const PerformanceConfig& config_;
   DatasetOptions options_;
   PerformanceEncoder encoder_;
+  int num_heads_;
 };
 
 }  // namespace prnn

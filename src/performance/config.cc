@@ -56,7 +56,7 @@ InputLayout PerformanceConfig::input_layout() const {
 
 std::vector<int> PerformanceConfig::output_heads() const {
   if (encoding != EventEncoding::kNote) return {num_event_classes()};
-  const NoteEncodingSizes s = note_encoding_sizes();
+  static const NoteEncodingSizes s = note_encoding_sizes();
   return {s.shift_segments,  s.shift_per_segment, 128,
           num_velocity_bins, s.duration_segments, s.duration_per_segment};
 }
@@ -81,7 +81,7 @@ std::vector<std::string> PerformanceConfig::control_signal_names() const {
 int64_t PerformanceConfig::labels_to_num_steps(std::span<const int64_t> labels) const {
   int64_t steps = 0;
   if (encoding == EventEncoding::kNote) {
-    const NoteEncodingSizes s = note_encoding_sizes();
+    static const NoteEncodingSizes s = note_encoding_sizes();
     const size_t n = labels.size() / 6;
     for (size_t i = 0; i < n; ++i) steps += labels[6 * i] * s.shift_per_segment + labels[6 * i + 1];
     if (n > 0) {
