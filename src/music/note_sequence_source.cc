@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
+#include <thread>
 
 #include "base/error.h"
 #include "music/tfrecord.h"
@@ -105,19 +108,66 @@ void NoteSequenceSource::for_each(const std::function<bool(NoteSequenceItem&)>& 
 }
 
 void NoteSequenceSource::for_each_file(const std::function<bool(NoteSequenceItem&)>& visit) {
+  // Reading and converting files is I/O and allocation bound, not a numeric kernel: plain
+  // threads that block while waiting are used here instead of OpenMP, whose spinning
+  // waits cost more than they save on a busy machine (see doc/midi.md). Workers claim
+  // files in order and stay at most `window` files ahead of delivery.
   const auto& files = listing_.relative_paths;
-  std::vector<std::vector<NoteSequenceItem>> batch;
-  for (size_t begin = 0; begin < files.size(); begin += options_.batch_size) {
-    const size_t count = std::min(options_.batch_size, files.size() - begin);
-    batch.assign(count, {});
-#pragma omp parallel for schedule(dynamic, 1) num_threads(thread_count(options_.threads))
-    for (size_t i = 0; i < count; ++i) {
-      batch[i] = convert_file(path_, files[begin + i], options_.music);
-    }
-    for (auto& items : batch) {
-      for (auto& item : items) {
-        if (!visit(item)) return;
+  const size_t count = files.size();
+  const size_t window = options_.batch_size;
+  std::vector<std::vector<NoteSequenceItem>> results(count);
+  std::vector<char> finished(count, 0);
+  std::mutex mutex;
+  std::condition_variable ready, room;
+  size_t next = 0, delivered = 0;
+  bool stop = false;
+  auto work = [&] {
+    while (true) {
+      size_t i;
+      {
+        std::unique_lock lock(mutex);
+        room.wait(lock, [&] { return stop || next >= count || next < delivered + window; });
+        if (stop || next >= count) return;
+        i = next++;
       }
+      std::vector<NoteSequenceItem> items = convert_file(path_, files[i], options_.music);
+      {
+        std::lock_guard lock(mutex);
+        results[i] = std::move(items);
+        finished[i] = 1;
+      }
+      ready.notify_all();
+    }
+  };
+  std::vector<std::thread> workers;
+  // Stops and joins the workers however delivery ends (end, early stop, exception).
+  struct Join {
+    std::vector<std::thread>& workers;
+    std::mutex& mutex;
+    bool& stop;
+    std::condition_variable& room;
+    ~Join() {
+      {
+        std::lock_guard lock(mutex);
+        stop = true;
+      }
+      room.notify_all();
+      for (auto& worker : workers) worker.join();
+    }
+  } join{workers, mutex, stop, room};
+  const int threads = std::max(1, thread_count(options_.threads));
+  for (int t = 0; t < threads && t < static_cast<int>(count); ++t) workers.emplace_back(work);
+  for (size_t i = 0; i < count; ++i) {
+    std::vector<NoteSequenceItem> items;
+    {
+      std::unique_lock lock(mutex);
+      ready.wait(lock, [&] { return finished[i] != 0; });
+      items = std::move(results[i]);
+      delivered = i + 1;
+    }
+    room.notify_all();
+    for (auto& item : items) {
+      if (!visit(item)) return;
     }
   }
 }

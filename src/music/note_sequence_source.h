@@ -7,9 +7,11 @@
 // the reason; the caller counts it and goes on. The only exception thrown is InputError
 // when `path` is neither a directory nor a readable file.
 //
-// Threads: conversion and proto parsing run on OpenMP threads in batches; `visit` is
-// always called on the calling thread, one item at a time. Memory is bounded by one
-// batch. A source is not itself thread-safe.
+// Threads: folders are converted by worker threads (one per core) at most `batch_size`
+// files ahead of delivery; TFRecord records are parsed on OpenMP threads in batches.
+// `visit` is always called on the calling thread, one item at a time, and may throw (the
+// exception reaches the caller of for_each). Memory is bounded by one batch of files or
+// records. A source is not itself thread-safe.
 #pragma once
 
 #include <cstdint>
