@@ -1,0 +1,43 @@
+// Scoring performances with a trained model: the negative log-likelihood (nats) the network
+// assigns to real music, as `performance_rnn evaluate` reports it, and Magenta's
+// performance_log_likelihood of one performance.
+//
+// eval_performances runs a NoteSequence through the dataset pipeline's eval stages
+// (sustain, 30 s split, absolute quantization at 100 steps/s, transposition 0 with its range
+// check, extraction: one program, at most 512 events, at least 32; no augmentation).
+// score_performances feeds each performance with teacher forcing (inputs as in training:
+// event t with the controls extracted at t+1) and sums −log p(event t+1), temperature 1.
+// Segments are scored together as one batch of network streams. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "generate/generation_network.h"
+#include "performance/config.h"
+#include "performance/control_signals.h"
+#include "performance/performance.h"
+#include "proto/music.pb.h"
+
+namespace prnn {
+
+struct PerformanceScore {
+  double nll = 0;      // nats, summed over predicted events
+  int64_t events = 0;  // predicted events (each performance's length − 1)
+  double seconds = 0;  // time covered by the predicted events
+  int performances = 0;
+};
+
+std::vector<Performance> eval_performances(const magenta::NoteSequence& sequence,
+                                           const PerformanceConfig& config);
+
+// REQUIRES: network built for `config` (one-hot family).
+PerformanceScore score_performances(GenerationNetwork& network, const PerformanceConfig& config,
+                                    const std::vector<Performance>& performances);
+
+// Magenta's performance_log_likelihood: constant `controls` (ignored by unconditioned
+// configs), inputs = events[:-1], temperature 1: Σ log p(event k), k = 1 … N−1.
+double performance_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
+                                  const Performance& performance, const ControlValues& controls);
+
+}  // namespace prnn

@@ -1,0 +1,41 @@
+// What performance_rnn_generate does once its flags are parsed: pick the model, build the
+// primer and controls, generate every output in one batch and write the MIDI files
+// (`output_dir/YYYY-mm-dd_HHMMSS_<i>.mid`, i from 1, zero-padded to the digits of
+// num_outputs, each written atomically after all outputs are generated), or save a
+// generator bundle. Flag semantics are Magenta's (REFERENCE.md §10) plus the extras
+// documented on each field. Throws UsageError/InputError with the flag or file named; on
+// an error no MIDI file is left behind.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prnn {
+
+struct GenerateJob {
+  // Model: at most one of bundle_file / checkpoint / run_dir; none = the shipped model.
+  std::string run_dir, bundle_file, checkpoint;
+  bool save_generator_bundle = false;
+  std::string bundle_description;
+  std::string config;  // empty = from the model
+  std::string hparams;
+  std::string output_dir = "/tmp/performance_rnn/generated";
+  int num_outputs = 10;
+  int64_t num_steps = 3000;
+  std::string primer_pitches, primer_melody, primer_midi;
+  double temperature = 1.0;
+  int beam_size = 1, branch_factor = 1, steps_per_iteration = 1;
+  // Control flags as given (empty = not given).
+  std::string notes_per_second, pitch_class_histogram, disable_conditioning;
+  std::optional<uint64_t> seed;  // none = from the clock (logged)
+  double max_note_duration = 5.0;
+  bool exclude_primer = false;  // drop the primer's notes and start the file at the section
+  int threads = 1;
+};
+
+// Returns the paths written (empty after --save_generator_bundle).
+std::vector<std::string> run_generate_job(const GenerateJob& job);
+
+}  // namespace prnn

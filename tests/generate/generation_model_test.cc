@@ -1,0 +1,88 @@
+// Loading models for generation: a bundle in Magenta's exact layout (V1 checkpoint,
+// Magenta's names, i/j/f/o gates, forget bias 1.0 at run time) against logits an
+// independent numpy LSTM computed (tests/fixtures/generate/make_magenta_layout_bundle.py),
+// shape mismatches named clearly, and our own bundles round-tripping.
+#include "generate/generation_model.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "base/error.h"
+#include "base/file.h"
+#include "bundle/generator_bundle.h"
+#include "generate/generation_network.h"
+#include "train/checkpoint.h"
+
+namespace prnn {
+namespace {
+
+const std::string kFixtures = std::string(PRNN_SOURCE_DIR) + "/tests/fixtures/generate/";
+
+void expect_logits(const GenerationModel& model, bool bf16, double tolerance) {
+  nlohmann::json expected =
+      nlohmann::json::parse(read_file(kFixtures + "magenta_layout_3x8_logits.json"));
+  GenerationNetwork network(model.params, 1, bf16);
+  const auto& events = expected["events"];
+  for (size_t t = 0; t < events.size(); ++t) {
+    std::vector<int32_t> onehot = {events[t].get<int32_t>()};
+    auto logits = network.step(1, onehot, {});
+    ASSERT_EQ(logits.size(), 388u);
+    for (size_t v = 0; v < 388; ++v) {
+      ASSERT_NEAR(logits[v], expected["logits"][t][v].get<double>(), tolerance) << t << " " << v;
+    }
+  }
+}
+
+TEST(GenerationModel, MagentaLayoutBundleMatchesIndependentLogits) {
+  GenerationModel model = load_bundle_model(kFixtures + "magenta_layout_3x8.mag");
+  EXPECT_EQ(model.config->name, "performance_with_dynamics");
+  EXPECT_TRUE(model.magenta_checkpoint);
+  EXPECT_EQ(model.params.shape().layer_sizes, (std::vector<int>{8, 8, 8}));
+  expect_logits(model, /*bf16=*/false, 1e-4);
+  expect_logits(model, /*bf16=*/true, 0.05);
+}
+
+TEST(GenerationModel, OurBundleRoundTripsAndChecksShapes) {
+  GenerationModel magenta = load_bundle_model(kFixtures + "magenta_layout_3x8.mag");
+  Checkpoint checkpoint = make_checkpoint("performance_with_dynamics", "rnn_layer_sizes=[8,8,8]",
+                                          12, magenta.params, nullptr);
+  const std::string checkpoint_path = testing::TempDir() + "model.safetensors";
+  write_checkpoint(checkpoint_path, checkpoint);
+  const std::string bundle_path = testing::TempDir() + "ours.mag";
+  write_generator_bundle(bundle_path,
+                         {"performance_with_dynamics", "d", "", read_file(checkpoint_path)});
+  GenerationModel ours = load_bundle_model(bundle_path);
+  EXPECT_FALSE(ours.magenta_checkpoint);
+  EXPECT_EQ(ours.params.values, magenta.params.values);
+
+  // The same weights under another config's id: the message names both shapes and config.
+  write_generator_bundle(bundle_path,
+                         {"performance", "d", "", read_file(kFixtures + "magenta_layout_3x8.mag")});
+  auto contents = read_generator_bundle(kFixtures + "magenta_layout_3x8.mag");
+  contents.generator_id = "performance";
+  write_generator_bundle(bundle_path, contents);
+  try {
+    load_bundle_model(bundle_path);
+    FAIL() << "a 388-class checkpoint loaded as the 356-class config";
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("performance"), std::string::npos) << message;
+    EXPECT_NE(message.find("356"), std::string::npos) << message;
+    EXPECT_NE(message.find("388"), std::string::npos) << message;
+  }
+}
+
+TEST(GenerationModel, MissingAndCorruptModelsAreInputErrors) {
+  EXPECT_THROW(load_bundle_model("/nonexistent.mag"), InputError);
+  EXPECT_THROW(load_run_dir_model(testing::TempDir() + "empty_run_dir"), InputError);
+  std::string bytes = read_file(kFixtures + "magenta_layout_3x8.mag");
+  bytes[bytes.size() / 2] ^= 0x20;
+  const std::string path = testing::TempDir() + "corrupt.mag";
+  write_file_atomic(path, bytes);
+  EXPECT_THROW(load_bundle_model(path), InputError);
+}
+
+}  // namespace
+}  // namespace prnn
