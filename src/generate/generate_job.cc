@@ -133,6 +133,7 @@ ControlSchedule build_controls(const GenerateJob& job, const PerformanceConfig& 
       std::printf("pitch_class_histogram (C..B, normalized): %s\n", join(values).c_str());
     }
   }
+  std::fflush(stdout);
   return schedule;
 }
 

@@ -15,7 +15,7 @@ namespace prnn {
 namespace {
 
 template <typename T>
-const T& value_at(const std::vector<T>& values, int64_t step, int64_t total_steps) {
+T value_at(const std::vector<T>& values, int64_t step, int64_t total_steps) {
   const int64_t n = static_cast<int64_t>(values.size());
   const int64_t index = total_steps > 0 ? std::min(step * n / total_steps, n - 1) : 0;
   return values[std::max<int64_t>(0, index)];
@@ -132,11 +132,12 @@ std::vector<GeneratedPerformance> generate_performances(GenerationNetwork& netwo
           std::ceil(4.0 * std::max(1.0, mean_density) * remaining / kStepsPerSecond));
       groups[events].push_back(i);
       passes[i].push_back(static_cast<int>(events));
-      log_info("output " + std::to_string(i + 1) + ": need " + std::to_string(remaining) +
-               " more steps, asking for " + std::to_string(events) + " RNN steps");
     }
     if (groups.empty()) break;
     for (auto& [new_events, members] : groups) {
+      log_info(std::to_string(members.size()) + " output(s) from " + std::to_string(members[0] + 1) +
+               ": need " + std::to_string(steps_needed(sequences[members[0]])) +
+               " more steps, asking for " + std::to_string(new_events) + " RNN steps");
       std::vector<GeneratedSequence> batch;
       for (int i : members) batch.push_back(std::move(sequences[i]));
       beam_search(network, input, steps_of_class, batch, static_cast<int>(new_events),

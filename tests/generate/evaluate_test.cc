@@ -1,0 +1,66 @@
+// Scoring against the independent numpy logits of the Magenta-layout fixture: the NLL of
+// its event sequence, teacher-forced, in a batch with other performances; and the eval
+// pipeline's segmenting.
+#include "generate/evaluate.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "base/file.h"
+#include "generate/generation_model.h"
+#include "performance/encoder.h"
+
+namespace prnn {
+namespace {
+
+const std::string kFixtures = std::string(PRNN_SOURCE_DIR) + "/tests/fixtures/generate/";
+
+TEST(Evaluate, NllMatchesIndependentLogits) {
+  GenerationModel model = load_bundle_model(kFixtures + "magenta_layout_3x8.mag");
+  nlohmann::json fixture =
+      nlohmann::json::parse(read_file(kFixtures + "magenta_layout_3x8_logits.json"));
+  std::vector<int> events = fixture["events"].get<std::vector<int>>();
+  double expected = 0;
+  for (size_t t = 0; t + 1 < events.size(); ++t) {
+    std::vector<double> logits = fixture["logits"][t].get<std::vector<double>>();
+    double top = *std::max_element(logits.begin(), logits.end()), total = 0;
+    for (double l : logits) total += std::exp(l - top);
+    expected -= logits[events[t + 1]] - top - std::log(total);
+  }
+  Performance performance(0, 32);
+  for (int c : events) performance.append(class_to_event(c));
+  Performance other(0, 32);
+  for (int c : {60, 300, 188, 355}) other.append(class_to_event(c));
+
+  GenerationNetwork network(model.params, 4, /*use_bf16=*/false);
+  PerformanceScore score = score_performances(network, *model.config, {other, performance, other});
+  PerformanceScore alone = score_performances(network, *model.config, {performance});
+  EXPECT_NEAR(alone.nll, expected, 1e-3);
+  EXPECT_EQ(alone.events, static_cast<int64_t>(events.size() - 1));
+  EXPECT_EQ(score.performances, 3);
+  EXPECT_EQ(score.events, 8 + 3 + 3);
+  // TS45 (class 300) and two TS100 (355) among the predicted events.
+  EXPECT_DOUBLE_EQ(alone.seconds, 0.45 + 1.0);
+  EXPECT_NEAR(performance_log_likelihood(network, *model.config, performance, {}), -expected, 1e-3);
+}
+
+TEST(Evaluate, EvalStagesSplitAtThirtySecondsAndCapAt512Events) {
+  magenta::NoteSequence sequence;
+  for (int i = 0; i < 600; ++i) {  // 600 notes over 60 s: two 30 s segments
+    auto* note = sequence.add_notes();
+    note->set_pitch(60 + i % 12);
+    note->set_velocity(80);
+    note->set_start_time(i * 0.1);
+    note->set_end_time(i * 0.1 + 0.05);
+  }
+  sequence.set_total_time(60);
+  std::vector<Performance> performances =
+      eval_performances(sequence, find_performance_config("performance_with_dynamics"));
+  ASSERT_EQ(performances.size(), 2u);
+  for (const Performance& p : performances) EXPECT_EQ(p.size(), 512u);
+}
+
+}  // namespace
+}  // namespace prnn
