@@ -1,6 +1,7 @@
 #include "generate/generate_job.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -181,6 +182,7 @@ void drop_primer(magenta::NoteSequence& sequence, double start) {
 }  // namespace
 
 std::vector<std::string> run_generate_job(const GenerateJob& job) {
+  const auto started = std::chrono::steady_clock::now();
   check_job(job);
   if (job.save_generator_bundle) {
     save_bundle(job);
@@ -221,6 +223,12 @@ std::vector<std::string> run_generate_job(const GenerateJob& job) {
   GenerationNetwork network(model.params, job.num_outputs * job.beam_size * job.branch_factor,
                             true);
   network.set_threads(job.threads);
+  { ParamArena release = std::move(model.params); }  // the network holds its own copy
+  log_info("model ready after " +
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count()) +
+           " ms; generating " + std::to_string(job.num_outputs) + " output(s) as one batch");
   std::vector<GeneratedPerformance> outputs =
       generate_performances(network, config, primer, options);
 

@@ -103,7 +103,9 @@ GenerationModel from_bundle_bytes(GeneratorBundleContents bundle, const std::str
   }
   Checkpoint checkpoint;
   checkpoint.config = bundle.generator_id;
-  for (NamedTensor& tensor : read_v1_checkpoint(bundle.checkpoint, source)) {
+  std::vector<NamedTensor> tensors = read_v1_checkpoint(bundle.checkpoint, source);
+  std::string().swap(bundle.checkpoint);  // free the file's bytes before building
+  for (NamedTensor& tensor : tensors) {
     tensor.name = canonical_name(tensor.name);
     // Only the generation graph's variables; a training checkpoint also has global_step
     // and Adam slots.

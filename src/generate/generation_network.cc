@@ -14,10 +14,12 @@ constexpr int kBlock = 16;  // units per block (one AVX-512 register of fp32)
 
 int round_up(int n, int m) { return (n + m - 1) / m * m; }
 
+// Round to nearest even, as the kernels' vcvtne2ps2bf16 (weights are finite).
 uint16_t to_bf16(float v) {
-  uint16_t out;
-  bf16_kernels::to_bf16(&v, 1, &out);
-  return out;
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return static_cast<uint16_t>(bits >> 16);
 }
 
 // Packed column (block, gate, lane) of 4Hp ↔ Magenta column gate·H + unit, or -1 (padding).

@@ -135,9 +135,10 @@ std::vector<GeneratedPerformance> generate_performances(GenerationNetwork& netwo
     }
     if (groups.empty()) break;
     for (auto& [new_events, members] : groups) {
-      log_info(std::to_string(members.size()) + " output(s) from " + std::to_string(members[0] + 1) +
-               ": need " + std::to_string(steps_needed(sequences[members[0]])) +
-               " more steps, asking for " + std::to_string(new_events) + " RNN steps");
+      log_info(std::to_string(members.size()) + " output(s) from " +
+               std::to_string(members[0] + 1) + ": need " +
+               std::to_string(steps_needed(sequences[members[0]])) + " more steps, asking for " +
+               std::to_string(new_events) + " RNN steps");
       std::vector<GeneratedSequence> batch;
       for (int i : members) batch.push_back(std::move(sequences[i]));
       beam_search(network, input, steps_of_class, batch, static_cast<int>(new_events),
