@@ -77,6 +77,21 @@ GenerationModel build(Checkpoint checkpoint, const std::string& source, bool mag
   NetworkShape shape{model.config->input_layout(), hparams.rnn_layer_sizes,
                      model.config->output_heads()};
   validate_network_shape(shape);
+  // Refuse before allocating a network larger than what the file holds (a hostile or
+  // mismatched file must not make us allocate more than its own size).
+  double needed = 0, held = 0;
+  for (int k = 0; k < shape.num_layers(); ++k) {
+    const double h = shape.layer_sizes[k];
+    needed += (shape.layer_input_size(k) + h) * 4 * h + 4 * h;
+  }
+  needed += (shape.top_size() + 1.0) * shape.num_logits();
+  for (const NamedTensor& t : checkpoint.weights) held += static_cast<double>(t.values.size());
+  if (needed > held) {
+    throw InputError(
+        source + ": config " + checkpoint.config + " with rnn_layer_sizes " +
+        hparams_to_string(hparams) + " needs " + std::to_string(static_cast<int64_t>(needed)) +
+        " weights but the checkpoint holds " + std::to_string(static_cast<int64_t>(held)));
+  }
   model.params = ParamArena(shape);
   checkpoint.adam_m.clear();
   checkpoint.adam_v.clear();
