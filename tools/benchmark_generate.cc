@@ -52,7 +52,11 @@ int benchmark_generate(int argc, char** argv) {
   validate_network_shape(shape);
   ParamArena params(shape);
   glorot_uniform_init(params, 1);
+  const auto setup_start = std::chrono::steady_clock::now();
   GenerationNetwork network(params, batch, precision == "bf16");
+  const double setup_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - setup_start)
+          .count();
   network.set_threads(threads);
   std::vector<StreamRng> rngs;
   for (int b = 0; b < batch; ++b) rngs.emplace_back(b);
@@ -86,6 +90,7 @@ int benchmark_generate(int argc, char** argv) {
                         {"threads", threads},
                         {"precision", network.uses_bf16() ? "bf16" : "fp32"},
                         {"weight_bytes", network.weight_bytes()},
+                        {"pack_ms", std::round(setup_ms * 10) / 10},
                         {"events_per_s", std::round(batch * steps / seconds * 10) / 10},
                         // Load-independent view on a shared machine: events per CPU second.
                         {"events_per_cpu_s", std::round(batch * steps / cpu * 10) / 10}};

@@ -71,15 +71,20 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, 
       return row < 0 || column < 0 ? 0.0f : kernel[static_cast<size_t>(row) * gates + column];
     };
     const int k_pairs = layer.rows / 2;
+    std::vector<int> columns(packed_gates);
+    for (int col = 0; col < packed_gates; ++col) columns[col] = magenta_column(col, hidden);
     layer.packed.assign(static_cast<size_t>(layer.padded / kBlock) * k_pairs * 128, 0);
-    for (int block = 0; block < layer.padded / kBlock; ++block)
-      for (int kp = 0; kp < k_pairs; ++kp)
-        for (int col = 0; col < 64; ++col)
-          for (int e = 0; e < 2; ++e) {
-            int column = magenta_column(block * 64 + col, hidden);
-            layer.packed[((static_cast<size_t>(block) * k_pairs + kp) * 64 + col) * 2 + e] =
-                to_bf16(weight(kernel_row(2 * kp + e), column));
-          }
+    for (int r = 0; r < layer.rows; ++r) {
+      const int row = kernel_row(r);
+      if (row < 0) continue;  // padding rows stay zero
+      const float* source = &kernel[static_cast<size_t>(row) * gates];
+      for (int col = 0; col < packed_gates; ++col) {
+        if (columns[col] < 0) continue;
+        const size_t block = col / 64;
+        layer.packed[((block * k_pairs + r / 2) * 64 + col % 64) * 2 + r % 2] =
+            to_bf16(source[columns[col]]);
+      }
+    }
     layer.gate_bias.assign(packed_gates, 0.0f);
     for (int col = 0; col < packed_gates; ++col) {
       int column = magenta_column(col, hidden);
