@@ -110,6 +110,14 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, 
   std::span<const float> biases = params.view(params.dense_biases());
   logits_.assign(static_cast<size_t>(max_streams) * vocab, 0.0f);
   if (!use_bf16_) {
+    // Scratch of the fp32 step, sized for the widest [input, h] and gate vectors.
+    int widest_input = 0, widest_gates = 0;
+    for (int l = 0; l < num_layers; ++l) {
+      widest_input = std::max(widest_input, shape_.layer_input_size(l) + shape_.layer_sizes[l]);
+      widest_gates = std::max(widest_gates, 4 * shape_.layer_sizes[l]);
+    }
+    fp32_x_.reserve(widest_input);
+    fp32_gates_.reserve(widest_gates);
     out_weights_.assign(weights.begin(), weights.end());
     out_bias_.assign(biases.begin(), biases.end());
     return;
@@ -307,7 +315,8 @@ void GenerationNetwork::output_step_bf16(int num_streams) {
 void GenerationNetwork::step_fp32(int num_streams, std::span<const int32_t> onehot,
                                   std::span<const float> dense) {
   const InputLayout& input = shape_.input;
-  std::vector<float> x, gates;  // fp32 path only: allocation is acceptable here
+  std::vector<float>& x = fp32_x_;
+  std::vector<float>& gates = fp32_gates_;
   for (int b = 0; b < num_streams; ++b) {
     x.assign(input.input_size(), 0.0f);
     for (int d = 0; d < input.dense_size; ++d) x[d] = dense[b * input.dense_size + d];

@@ -99,10 +99,12 @@ class GenerationNetwork {
   std::vector<float> out_bias_;
   std::vector<float> out_weights_;
   int padded_logits_ = 0;
-  std::vector<uint16_t> top_x_;         // (B, Hp top) bf16
-  std::vector<float> padded_out_;       // (B, Vp)
-  std::vector<float> logits_;           // (B, V)
-  std::vector<float> reorder_scratch_;  // (B, Hp) of the widest layer
+  std::vector<uint16_t> top_x_;    // (B, Hp top) bf16
+  std::vector<float> padded_out_;  // (B, Vp)
+  std::vector<float> logits_;      // (B, V)
+  std::vector<float> reorder_scratch_;
+  std::vector<float> fp32_x_,
+      fp32_gates_;  // fp32 step scratch (capacity set once)  // (B, Hp) of the widest layer
 };
 
 }  // namespace prnn
