@@ -5,7 +5,7 @@
 # Usage: generate_command_test.sh BINARY SOURCE_DIR SHARED_DIR
 set -uo pipefail
 binary=$1
-source_dir=$2
+source_dir=$(cd "$2" && pwd)
 fixtures=$source_dir/tests/fixtures/generate
 plain=$fixtures/magenta_layout_3x8.mag
 conditioned=$fixtures/magenta_layout_conditioned_2x8.mag
@@ -78,6 +78,16 @@ expect_error "run_dir without checkpoints" "no checkpoints" --run_dir="$work/emp
 expect_error "run_dir and bundle" "only with --save_generator_bundle" --bundle_file="$plain" \
   --run_dir="$work/empty_run"
 expect_error "temperature 0" "temperature" --bundle_file="$plain" --temperature=0
+
+# The README's command, as written: the Magenta-named link, the shipped model, ten files.
+# (Before a model is shipped in models/, PRNN_MODEL points the same command at a fixture.)
+link=$(cd "$(dirname "$binary")" && pwd)/performance_rnn_generate
+if [ ! -e "$source_dir/models/performance_with_dynamics.safetensors" ] && [ -z "${PRNN_MODEL:-}" ]; then
+  export PRNN_MODEL=$plain
+fi
+(cd "$work" && "$link" --output_dir=out >/dev/null 2>&1) ||
+  fail "performance_rnn_generate --output_dir=out"
+[ "$(ls "$work/out" | wc -l)" -eq 10 ] || fail "the README command wrote $(ls "$work/out" | wc -l) files"
 
 [ "$failures" -eq 0 ] && echo "all generate command checks passed"
 exit "$failures"
