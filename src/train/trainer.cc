@@ -1,0 +1,335 @@
+#include "train/trainer.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "data/batch_builder.h"
+#include "data/batch_producer.h"
+#include "nn/optimizer.h"
+#include "nn/training_step.h"
+#include "train/checkpoint.h"
+#include "train/run_dir.h"
+#include "train/summary_writer.h"
+#include "train/warm_start.h"
+
+namespace prnn {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::atomic<bool> g_stop_requested{false};
+
+extern "C" void request_stop(int) { g_stop_requested = true; }
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+uint64_t mix_seed(uint64_t seed, uint64_t position) {
+  // splitmix64 of the pair: a resumed run continues with a fresh, reproducible stream.
+  uint64_t z = seed + 0x9e3779b97f4a7c15ull * (position + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+NetworkShape network_shape(const PerformanceConfig& config, const HParams& hparams) {
+  NetworkShape shape{config.input_layout(), hparams.rnn_layer_sizes, config.output_heads()};
+  validate_network_shape(shape);
+  return shape;
+}
+
+TrainingOptions training_options(const PerformanceConfig& config, const TrainOptions& options) {
+  TrainingOptions result;
+  result.precision = options.precision;
+  result.dropout_keep_prob = static_cast<float>(options.hparams.dropout_keep_prob);
+  if (!config.note_performance()) result.no_event_labels = {config.no_event_class()};
+  return result;
+}
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  long total = static_cast<long>(seconds);
+  char text[32];
+  std::snprintf(text, sizeof text, "%ldh%02ldm%02lds", total / 3600, total / 60 % 60, total % 60);
+  return text;
+}
+
+std::vector<std::pair<std::string, float>> summary_scalars(const BatchStats& stats,
+                                                           double label_steps) {
+  double loss_per_step = stats.loss_per_step(label_steps);
+  return {{"loss", static_cast<float>(stats.loss())},
+          {"metrics/perplexity", static_cast<float>(stats.perplexity())},
+          {"metrics/accuracy", static_cast<float>(stats.accuracy())},
+          {"metrics/event_accuracy", static_cast<float>(stats.event_accuracy())},
+          {"metrics/no_event_accuracy", static_cast<float>(stats.no_event_accuracy())},
+          {"metrics/loss_per_step", static_cast<float>(loss_per_step)},
+          {"metrics/perplexity_per_step", static_cast<float>(std::exp(loss_per_step))}};
+}
+
+// The run state a checkpoint restores.
+struct RunState {
+  int64_t global_step = 0;
+  uint64_t data_seed = 0;
+  uint64_t data_position = 0;
+  std::string last_checkpoint;  // path, empty if none yet
+};
+
+class Trainer {
+ public:
+  Trainer(const TrainOptions& options, const PerformanceConfig& config)
+      : options_(options),
+        config_(config),
+        train_dir_(options.run_dir + "/train"),
+        params_(network_shape(config, options.hparams)),
+        adam_(params_,
+              AdamOptions{.learning_rate = static_cast<float>(options.hparams.learning_rate)}),
+        grads_(params_.shape()) {}
+
+  int run();
+
+ private:
+  void restore_or_initialise();
+  void save_checkpoint();
+  void check_finite(const BatchStats& stats, double gradient_norm);
+
+  const TrainOptions& options_;
+  const PerformanceConfig& config_;
+  std::string train_dir_;
+  ParamArena params_;
+  AdamOptimizer adam_;
+  ParamArena grads_;
+  RunState state_;
+};
+
+void Trainer::restore_or_initialise() {
+  remove_stale_temporaries(train_dir_);
+  std::optional<CheckpointFile> latest = latest_checkpoint(train_dir_);
+  if (!latest) {
+    glorot_uniform_init(params_, options_.seed);
+    state_.data_seed = mix_seed(options_.seed, 0xda7a);
+    if (!options_.warm_start_file.empty()) {
+      warm_start(options_.warm_start_file, options_.config, params_);
+      log_info("weights from " + options_.warm_start_file);
+    }
+    log_info("starting a new run in " + options_.run_dir);
+    return;
+  }
+  Checkpoint checkpoint = read_checkpoint(latest->path);
+  if (checkpoint.config != options_.config) {
+    throw InputError(options_.run_dir + " holds a run of config '" + checkpoint.config + "' (" +
+                     latest->path + "), not of --config=" + options_.config +
+                     "; use another --run_dir");
+  }
+  restore_checkpoint(checkpoint, latest->path, options_.config, params_, &adam_);
+  state_ = {checkpoint.global_step, checkpoint.data_seed, checkpoint.data_position, latest->path};
+  log_info("resuming from " + latest->path + " at step " + std::to_string(state_.global_step));
+}
+
+void Trainer::save_checkpoint() {
+  Checkpoint checkpoint = make_checkpoint(options_.config, hparams_to_string(options_.hparams),
+                                          state_.global_step, params_, &adam_);
+  checkpoint.data_seed = state_.data_seed;
+  checkpoint.data_position = state_.data_position;
+  std::string path = checkpoint_path(train_dir_, state_.global_step);
+  write_checkpoint(path, checkpoint);
+  state_.last_checkpoint = path;
+  prune_checkpoints(train_dir_, options_.num_checkpoints);
+  log_info("saved " + path);
+}
+
+void Trainer::check_finite(const BatchStats& stats, double gradient_norm) {
+  if (std::isfinite(stats.loss()) && std::isfinite(gradient_norm)) return;
+  std::string kept = state_.last_checkpoint.empty()
+                         ? "no checkpoint was written yet"
+                         : "the last good checkpoint, " + state_.last_checkpoint + ", is kept";
+  throw InputError("step " + std::to_string(state_.global_step + 1) + ": the loss is " +
+                   (std::isfinite(stats.loss()) ? "finite but a gradient is not" : "NaN or Inf") +
+                   "; " + kept +
+                   ". Hint: lower learning_rate or clip_norm in --hparams, or check the "
+                   "training data for broken examples");
+}
+
+int Trainer::run() {
+  std::filesystem::create_directories(train_dir_);
+  restore_or_initialise();
+  if (options_.num_training_steps > 0 && state_.global_step >= options_.num_training_steps) {
+    log_info("already at step " + std::to_string(state_.global_step) + " >= --num_training_steps");
+    return 0;
+  }
+  const int batch_size = options_.hparams.batch_size;
+  BatchProducer producer(open_training_stream(options_.data, config_,
+                                              mix_seed(state_.data_seed, state_.data_position)),
+                         config_, batch_size);
+  TrainingStep step(params_.shape(), training_options(config_, options_));
+  log_info(std::string("precision: ") + precision_name(step.precision()) +
+           ", hparams: " + hparams_to_string(options_.hparams));
+  SummaryWriter summaries(train_dir_);
+
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  const int64_t first_step = state_.global_step;
+  const auto run_start = Clock::now();
+  auto last_save = Clock::now();
+  auto interval_start = Clock::now();
+  double interval_wait_start = 0;
+  BatchStats interval_stats;
+  double interval_label_steps = 0;
+  int64_t interval_events = 0;
+  double total_events = 0;
+  ProducedBatch produced;
+  bool saved_at_current_step = !state_.last_checkpoint.empty();
+
+  while (!g_stop_requested &&
+         (options_.num_training_steps == 0 || state_.global_step < options_.num_training_steps)) {
+    producer.next(produced);
+    BatchStats stats = step.compute_gradients(
+        params_, produced.batch, mix_seed(state_.data_seed, state_.global_step), grads_);
+    double norm = clip_gradients(grads_, static_cast<float>(options_.hparams.clip_norm),
+                                 ClipMode::kPerTensor);
+    check_finite(stats, norm);
+    adam_.step(params_, grads_);
+    ++state_.global_step;
+    state_.data_position += batch_size;
+    saved_at_current_step = false;
+    interval_stats.add(stats);
+    interval_label_steps += produced.label_steps;
+    interval_events += produced.events;
+    total_events += static_cast<double>(produced.events);
+
+    if (state_.global_step % options_.summary_frequency == 0) {
+      double seconds = seconds_since(interval_start);
+      double events_per_second = interval_events / seconds;
+      double waited = producer.seconds_waited() - interval_wait_start;
+      double steps_per_second = (state_.global_step - first_step) / seconds_since(run_start);
+      std::string eta = options_.num_training_steps > 0
+                            ? format_duration((options_.num_training_steps - state_.global_step) /
+                                              steps_per_second)
+                            : "-";
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    "step %lld: loss = %.4f, perplexity = %.3f, accuracy = %.4f, "
+                    "events/s = %.0f, data wait = %.1f%%, ETA %s",
+                    static_cast<long long>(state_.global_step), interval_stats.loss(),
+                    interval_stats.perplexity(), interval_stats.accuracy(), events_per_second,
+                    100.0 * waited / seconds, eta.c_str());
+      log_info(line);
+      auto scalars = summary_scalars(interval_stats, interval_label_steps);
+      scalars.push_back(
+          {"global_step/sec", static_cast<float>(options_.summary_frequency / seconds)});
+      summaries.add_scalars(state_.global_step, scalars);
+      interval_stats = BatchStats();
+      interval_label_steps = 0;
+      interval_events = 0;
+      interval_start = Clock::now();
+      interval_wait_start = producer.seconds_waited();
+    }
+    if (seconds_since(last_save) >= options_.save_checkpoint_secs) {
+      save_checkpoint();
+      saved_at_current_step = true;
+      last_save = Clock::now();
+    }
+  }
+  if (!saved_at_current_step) save_checkpoint();
+  double total = seconds_since(run_start);
+  char summary[256];
+  std::snprintf(summary, sizeof summary,
+                "trained %lld steps in %.1f s (%.0f events/s); waited on data %.2f s (%.2f%%)",
+                static_cast<long long>(state_.global_step - first_step), total,
+                total_events / total, producer.seconds_waited(),
+                100.0 * producer.seconds_waited() / total);
+  log_info(summary);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  return 0;
+}
+
+// Evaluates one checkpoint over all eval examples.
+BatchStats evaluate_checkpoint(const ParamArena& params, TrainingStep& step,
+                               const std::vector<EncodedExample>& examples,
+                               const PerformanceConfig& config, int batch_size,
+                               double& label_steps) {
+  BatchStats total;
+  Batch batch;
+  label_steps = 0;
+  const InputLayout layout = config.input_layout();
+  for (size_t begin = 0; begin < examples.size(); begin += batch_size) {
+    size_t count = std::min(examples.size() - begin, static_cast<size_t>(batch_size));
+    std::span<const EncodedExample> slice(examples.data() + begin, count);
+    build_batch(slice, layout, config.num_heads(), batch);
+    total.add(step.evaluate(params, batch));
+    for (const EncodedExample& e : slice) label_steps += config.labels_to_num_steps(e.labels);
+  }
+  return total;
+}
+
+}  // namespace
+
+int run_training(const TrainOptions& options) {
+  const PerformanceConfig& config = find_performance_config(options.config);
+  Trainer trainer(options, config);
+  return trainer.run();
+}
+
+int run_eval(const TrainOptions& options) {
+  const PerformanceConfig& config = find_performance_config(options.config);
+  const std::string train_dir = options.run_dir + "/train";
+  std::vector<EncodedExample> examples =
+      load_eval_examples(options.data, config, options.num_eval_examples);
+  int64_t events = 0;
+  for (const EncodedExample& e : examples) events += e.num_steps;
+  log_info("eval: " + std::to_string(examples.size()) + " examples, " + std::to_string(events) +
+           " events");
+  ParamArena params(network_shape(config, options.hparams));
+  TrainingOptions step_options = training_options(config, options);
+  TrainingStep step(params.shape(), step_options);
+  SummaryWriter summaries(options.run_dir + "/eval");
+  int64_t last_step = -1;
+  auto last_new = Clock::now();
+  for (;;) {
+    std::optional<CheckpointFile> latest = latest_checkpoint(train_dir);
+    if (latest && latest->step > last_step) {
+      try {
+        Checkpoint checkpoint = read_checkpoint(latest->path);
+        restore_checkpoint(checkpoint, latest->path, options.config, params, nullptr);
+      } catch (const InputError& e) {
+        if (std::filesystem::exists(latest->path)) throw;
+        continue;  // pruned by the trainer between listing and reading
+      }
+      double label_steps = 0;
+      BatchStats stats = evaluate_checkpoint(params, step, examples, config,
+                                             options.hparams.batch_size, label_steps);
+      auto scalars = summary_scalars(stats, label_steps);
+      scalars.push_back(
+          {"metrics/mean_per_class_accuracy", static_cast<float>(stats.mean_per_class_accuracy())});
+      summaries.add_scalars(latest->step, scalars);
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    "eval step %lld: loss = %.4f (nll_per_event), perplexity = %.3f, "
+                    "accuracy = %.4f, loss_per_step = %.4f over %lld events",
+                    static_cast<long long>(latest->step), stats.loss(), stats.perplexity(),
+                    stats.accuracy(), stats.loss_per_step(label_steps),
+                    static_cast<long long>(stats.predictions));
+      log_info(line);
+      last_step = latest->step;
+      last_new = Clock::now();
+      if (options.num_training_steps > 0 && last_step >= options.num_training_steps) return 0;
+    }
+    if (seconds_since(last_new) > options.eval_timeout_secs) {
+      log_info("eval: no new checkpoint for " + std::to_string(options.eval_timeout_secs) +
+               " s; stopping");
+      return 0;
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(
+        std::min(options.eval_interval_secs, options.eval_timeout_secs)));
+  }
+}
+
+}  // namespace prnn

@@ -1,0 +1,78 @@
+// `performance_rnn train` (also `performance_rnn_train`): Magenta's training and eval
+// job. Flags follow magenta/models/performance_rnn/performance_rnn_train.py; the
+// library does the work (src/train/trainer.h).
+#include "base/error.h"
+#include "base/flags.h"
+#include "base/log.h"
+#include "cli/command.h"
+#include "train/trainer.h"
+
+namespace prnn {
+namespace {
+
+int train_body(int argc, char** argv) {
+  TrainOptions options;
+  options.config = "performance";
+  std::string hparams, precision = "auto", log = "INFO", warm_start_bundle_file;
+  bool eval = false;
+  int64_t seed = 0;
+  FlagSet flags("performance_rnn_train",
+                "Trains a Performance RNN (or, with --eval, evaluates its checkpoints).");
+  flags.add("config", &options.config, "the Performance RNN config");
+  flags.add("run_dir", &options.run_dir,
+            "run directory: checkpoints and summaries go to RUN_DIR/train, eval summaries "
+            "to RUN_DIR/eval");
+  flags.add("sequence_example_file", &options.data.sequence_example_file,
+            "TFRecord of SequenceExamples from performance_rnn_create_dataset (compact or "
+            "one-hot layout)");
+  flags.add("note_sequence_file", &options.data.note_sequence_file,
+            "instead of --sequence_example_file: a TFRecord of NoteSequences or a folder of "
+            "MIDI/MusicXML/ABC files, augmented on the fly (stretch, transposition, windows)");
+  flags.add("note_sequence_exclude", &options.data.note_sequence_exclude,
+            "with a --note_sequence_file folder: skip files whose relative path matches this "
+            "regular expression");
+  flags.add("hparams", &hparams,
+            "comma-separated name=value overrides, e.g. "
+            "'batch_size=64,rnn_layer_sizes=[512,512,512]'");
+  flags.add("num_training_steps", &options.num_training_steps,
+            "train until this global step (0 = until interrupted); the eval job stops after "
+            "evaluating a checkpoint at this step");
+  flags.add("eval", &eval, "run the eval job instead of training");
+  flags.add("warm_start_bundle_file", &warm_start_bundle_file,
+            "start a new run from the weights of this bundle (.mag, ours or Magenta's) or "
+            "checkpoint");
+  flags.add("num_eval_examples", &options.num_eval_examples,
+            "eval job: evaluate only the first N examples (0 = all)");
+  flags.add("summary_frequency", &options.summary_frequency,
+            "log and write summaries every N steps");
+  flags.add("num_checkpoints", &options.num_checkpoints, "keep the newest N checkpoints");
+  flags.add("save_checkpoint_secs", &options.save_checkpoint_secs, "seconds between checkpoints");
+  flags.add("eval_interval_secs", &options.eval_interval_secs,
+            "eval job: seconds between looks for a new checkpoint");
+  flags.add("eval_timeout_secs", &options.eval_timeout_secs,
+            "eval job: stop after this many seconds without a new checkpoint");
+  flags.add("precision", &precision, "matrix products: auto, fp32 or bf16");
+  flags.add("seed", &seed, "seed of the initial weights and the data order of a new run");
+  flags.add("log", &log, "DEBUG, INFO, WARN, ERROR or FATAL");
+  if (!flags.parse(argc, argv)) return 0;
+  set_log_level(log);
+  if (options.run_dir.empty()) throw UsageError("--run_dir is required");
+  if (options.summary_frequency < 1) throw UsageError("--summary_frequency must be >= 1");
+  if (options.num_checkpoints < 1) throw UsageError("--num_checkpoints must be >= 1");
+  if (options.num_training_steps < 0) throw UsageError("--num_training_steps must be >= 0");
+  if (!(options.save_checkpoint_secs >= 0)) throw UsageError("--save_checkpoint_secs must be >= 0");
+  options.hparams = default_hparams();
+  apply_hparams(hparams, options.hparams);
+  options.precision = parse_precision(precision);
+  options.seed = static_cast<uint64_t>(seed);
+  options.warm_start_file = warm_start_bundle_file;
+  return eval ? run_eval(options) : run_training(options);
+}
+
+int train_main(int argc, char** argv) { return run_guarded("train", train_body, argc, argv); }
+
+}  // namespace
+
+PRNN_COMMAND("train", "train a Performance RNN (Magenta's performance_rnn_train)", train_main);
+
+}  // namespace prnn
