@@ -79,6 +79,16 @@ expect_error "run_dir and bundle" "only with --save_generator_bundle" --bundle_f
   --run_dir="$work/empty_run"
 expect_error "temperature 0" "temperature" --bundle_file="$plain" --temperature=0
 
+# evaluate: one JSON line per file, then the summary.
+shared_dir=$3
+out=$("$binary" evaluate --bundle_file="$plain" --input="$shared_dir/data/note_seq/example.mid" \
+  --log_likelihood --log=WARN 2>&1) || fail "evaluate: $out"
+echo "$out" | head -1 | grep -q '"log_likelihood"' || fail "evaluate file line: $out"
+echo "$out" | tail -1 | grep -q '"files":1' || fail "evaluate summary: $out"
+echo "$out" | tail -1 | grep -q '"nll_per_event":[0-9]' || fail "evaluate nll: $out"
+"$binary" evaluate --bundle_file="$plain" --input="$work/none.mid" >/dev/null 2>&1 &&
+  fail "evaluate of a missing file succeeded"
+
 # The README's command, as written: the Magenta-named link, the shipped model, ten files.
 # (Before a model is shipped in models/, PRNN_MODEL points the same command at a fixture.)
 link=$(cd "$(dirname "$binary")" && pwd)/performance_rnn_generate
