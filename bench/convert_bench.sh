@@ -77,6 +77,7 @@ print(json.dumps({
                    'mb_per_s': round(midi_bytes / mb / midi_wall, 1)},
     'reference_midi_notes_py': {'wall_s': round(ref_wall, 2), 'cpu_s': round(ref_cpu, 2)},
     'speedup_vs_reference_wall': round(ref_wall / midi_wall, 1),
+    'speedup_vs_reference_cpu': round(ref_cpu / midi_cpu, 1),
     'load_average_1min': os.getloadavg()[0],
     'cores': os.cpu_count(),
 }, indent=2))
