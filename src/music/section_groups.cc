@@ -1,12 +1,17 @@
 #include "music/section_groups.h"
 
+#include <algorithm>
 #include <map>
+#include <numeric>
 #include <vector>
 
 #include "base/error.h"
 
 namespace prnn {
 namespace {
+
+// Expansion may repeat the notes at most this many times over (plus a fixed allowance).
+constexpr size_t kMaxExpansion = 16;
 
 struct SectionSpan {
   double start = 0;
@@ -16,7 +21,7 @@ struct SectionSpan {
 void append_played_sections(const magenta::NoteSequence::SectionGroup& group, int depth,
                             std::vector<int64_t>& played) {
   if (depth > 64) throw InputError("section groups nested deeper than 64");
-  if (group.num_times() < 0 || group.num_times() > 1000) {
+  if (group.num_times() < 0 || group.num_times() > 100) {
     throw InputError("section group repeated " + std::to_string(group.num_times()) + " times");
   }
   std::vector<int64_t> once;
@@ -46,6 +51,19 @@ magenta::NoteSequence expand_section_groups(const magenta::NoteSequence& sequenc
   std::vector<int64_t> played;
   for (const auto& group : sequence.section_groups()) append_played_sections(group, 0, played);
 
+  // Notes by start time, so each played section finds its notes by binary search.
+  std::vector<int> by_start(static_cast<size_t>(sequence.notes_size()));
+  std::iota(by_start.begin(), by_start.end(), 0);
+  std::stable_sort(by_start.begin(), by_start.end(), [&](int a, int b) {
+    return sequence.notes(a).start_time() < sequence.notes(b).start_time();
+  });
+  const auto first_starting_at = [&](double time) {
+    return std::lower_bound(by_start.begin(), by_start.end(), time, [&](int index, double t) {
+      return sequence.notes(index).start_time() < t;
+    });
+  };
+  const size_t max_notes = kMaxExpansion * static_cast<size_t>(sequence.notes_size()) + 65536;
+
   magenta::NoteSequence expanded = sequence;
   expanded.clear_notes();
   expanded.clear_section_annotations();
@@ -57,8 +75,12 @@ magenta::NoteSequence expand_section_groups(const magenta::NoteSequence& sequenc
       throw InputError("section group names unknown section " + std::to_string(id));
     }
     const SectionSpan& span = found->second;
-    for (const auto& note : sequence.notes()) {
-      if (note.start_time() < span.start || note.start_time() >= span.end) continue;
+    for (auto it = first_starting_at(span.start); it != first_starting_at(span.end); ++it) {
+      if (static_cast<size_t>(expanded.notes_size()) >= max_notes) {
+        throw InputError("section groups expand to more than " + std::to_string(max_notes) +
+                         " notes");
+      }
+      const auto& note = sequence.notes(*it);
       auto* copy = expanded.add_notes();
       *copy = note;
       copy->set_start_time(note.start_time() - span.start + offset);

@@ -6,7 +6,8 @@
 // played and its notes clipped to the section's end, total_time = the summed section
 // lengths, and the input's header fields (tempos, signatures and other events are kept as
 // they are, not repeated). A sequence without groups comes back unchanged. A group naming
-// an unknown section or nesting deeper than 64 throws InputError. Pure; thread-safe.
+// an unknown section, repeated more than 100 times or nesting deeper than 64, or an
+// expansion beyond 16 times the notes (+65536) throws InputError. Pure; thread-safe.
 #pragma once
 
 #include "proto/music.pb.h"

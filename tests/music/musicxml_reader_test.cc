@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/file.h"
 
 namespace prnn {
 namespace {
@@ -187,6 +188,25 @@ TEST(MusicXmlReader, KeyTransposedByChromaticInterval) {  // case 41: Eb, chroma
             "</transpose></attributes>"),
       "inline.xml");
   EXPECT_EQ(sequence.key_signatures(0).key(), magenta::NoteSequence::KeySignature::G_FLAT);
+}
+
+TEST(MusicXmlReader, ZipEntriesClaimingHugeSizesAreNotTrusted) {
+  // Every size field of flute_scale.mxl forged to ~4 GiB: the entries are inflated as far as
+  // their data goes, so the score reads as before instead of allocating what is claimed.
+  std::string zip = read_file(kNoteSeqData + "flute_scale.mxl");
+  const auto forge = [&](std::string_view signature, size_t size_offset) {
+    for (size_t at = zip.find(signature); at != std::string::npos;
+         at = zip.find(signature, at + 4)) {
+      for (size_t i = 0; i < 4; ++i) zip[at + size_offset + i] = i == 0 ? '\xf0' : '\xff';
+    }
+  };
+  forge(std::string_view("PK\x01\x02", 4), 24);  // central directory: uncompressed size
+  forge(std::string_view("PK\x03\x04", 4), 22);  // local header: uncompressed size
+  EXPECT_EQ(notes_of(musicxml_bytes_to_note_sequence(zip, "forged.mxl")),
+            notes_of(read("flute_scale.mxl")));
+  // Cut inside the central directory: a bad archive, reported as such.
+  EXPECT_NE(read_error(zip.substr(0, zip.size() - 30)).find("inline.xml: bad .mxl container"),
+            std::string::npos);
 }
 
 }  // namespace
