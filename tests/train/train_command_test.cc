@@ -199,6 +199,28 @@ TEST_F(TrainCommand, RefusesBadInputWithoutDamagingTheRunDir) {
   EXPECT_EQ(read_file(checkpoint).size(), before.size() / 2) << "left for the user to inspect";
 }
 
+TEST_F(TrainCommand, WarmStartTakesWeightsButNotTheStep) {
+  std::string source = dir_ + "/source";
+  ASSERT_EQ(run(base_flags(source) + " --num_training_steps=4").status, 0);
+  std::string source_checkpoint = checkpoint_path(source + "/train", 4);
+  std::string target = dir_ + "/target";
+  Result warm = run(base_flags(target) +
+                    " --num_training_steps=1 --warm_start_bundle_file=" + source_checkpoint);
+  ASSERT_EQ(warm.status, 0) << warm.output;
+  EXPECT_NE(warm.output.find("weights from " + source_checkpoint), std::string::npos);
+  Checkpoint started = read_checkpoint(checkpoint_path(target + "/train", 1));
+  EXPECT_EQ(started.global_step, 1) << "a warm start begins at step 0";
+  EXPECT_EQ(started.adam_step, 1) << "and with fresh Adam slots";
+
+  // A Magenta bundle of another model is refused, naming both.
+  Result other = run(base_flags(dir_ + "/other") + " --warm_start_bundle_file=" + PRNN_SHARED_DIR +
+                     "/fixtures/polyphony_rnn_2x64.mag");
+  EXPECT_EQ(other.status, 1);
+  EXPECT_NE(other.output.find("'polyphony'"), std::string::npos) << other.output;
+  EXPECT_NE(other.output.find("performance_with_dynamics"), std::string::npos) << other.output;
+  EXPECT_FALSE(fs::exists(dir_ + "/other/train/model.ckpt-0.safetensors"));
+}
+
 TEST_F(TrainCommand, SigkillMidRunLosesNoCheckpoint) {
   std::string run_dir = dir_ + "/killed";
   pid_t child = ::fork();
