@@ -16,13 +16,13 @@ shift $(( $# > 2 ? 2 : $# )) || true
 extra=("$@")
 peer="${PRNN_TORCH_PEER:-$here/../shared/peers/torch_performance_rnn.py}"
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
-common=(--batch 64 --seq 512 --layers 512,512,512 --vocab 388 "${extra[@]}")
+common=(--batch 64 --seq 512 --layers 512,512,512 --vocab 388 --iters 3 --warmup 1 "${extra[@]}")
 ours=() theirs=()
 for ((r = 0; r < rounds; r++)); do
-  line=$("$binary" benchmark train "${common[@]}" --iters 3 --warmup 1)
+  line=$("$binary" benchmark train "${common[@]}")
   echo "$line"
   ours+=("$(sed -E 's/.*"tokens_per_s":([0-9.]+).*/\1/' <<<"$line")")
-  line=$(/usr/bin/python3 "$peer" train "${common[@]}" --iters 3 --warmup 1)
+  line=$(/usr/bin/python3 "$peer" train "${common[@]}")
   echo "$line"
   theirs+=("$(sed -E 's/.*"tokens_per_s": ([0-9.]+).*/\1/' <<<"$line")")
 done
