@@ -1,6 +1,6 @@
 // libFuzzer target: the ABC reader must turn any text into tunes plus per-tune errors (or an
 // InputError for a duplicate reference number), and expanding each tune's repeats must stay
-// bounded. Seeds: fuzz/corpus/abc.
+// bounded. Seeds: fuzz/corpus/abc_fuzzer.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

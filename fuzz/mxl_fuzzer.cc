@@ -1,6 +1,6 @@
 // libFuzzer target: the .mxl (zip) container reader and the MusicXML reader behind it must
 // turn any bytes into a NoteSequence or an InputError; an entry claiming a huge size must not
-// allocate it. Seeds: fuzz/corpus/mxl.
+// allocate it. Seeds: fuzz/corpus/mxl_fuzzer.
 #include <cstddef>
 #include <cstdint>
 #include <string>
