@@ -1,6 +1,7 @@
 // libFuzzer target: the MusicXML reader must turn any text into a NoteSequence or an
 // InputError, with and without repeat unrolling, never a crash, a hang or an allocation
-// beyond what the input justifies. Seeds: fuzz/corpus/musicxml_fuzzer, dictionary fuzz/musicxml.dict.
+// beyond what the input justifies. Seeds: fuzz/corpus/musicxml_fuzzer, dictionary
+// fuzz/musicxml.dict.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
