@@ -4,7 +4,12 @@
 
 #include <algorithm>
 
+// Every function here is compiled for AVX-512 with BF16; callers check available() first.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma"))), apply_to = function)
+#else
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma")
+#endif
 
 namespace prnn::bf16_kernels {
 namespace {
@@ -202,3 +207,7 @@ void dense_blocks(const uint16_t* w, int k_pairs, int block_begin, int block_end
 }
 
 }  // namespace prnn::bf16_kernels
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

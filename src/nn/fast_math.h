@@ -11,7 +11,11 @@ namespace prnn {
 
 inline float fast_exp(float x) {
   x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+#if defined(__clang__)
+  const float n = __builtin_rintf(x * 1.44269504088896341f);  // clang 14 lacks roundevenf
+#else
   const float n = __builtin_roundevenf(x * 1.44269504088896341f);
+#endif
   float r = x - n * 0.693145751953125f;   // ln2 high part
   r = r - n * 1.428606765330187045e-06f;  // ln2 low part
   float p = 1.9875691500e-4f;
