@@ -46,7 +46,7 @@ cp "$shared/data/note_seq/example.mid" "$work/tree/sub/deeper/Inner.MIDI"
 "$binary" convert --input_dir "$work/tree" --output_file "$work/flat.tfrecord" 2> /dev/null
 [ "$("$binary" dump "$work/flat.tfrecord" | wc -l)" = 1 ] || fail "non-recursive run read sub-folders"
 "$binary" convert --input_dir="$work/tree" --output_file="$work/deep.tfrecord" --recursive 2> /dev/null
-"$binary" dump "$work/deep.tfrecord" | grep -q '"filename":"sub/deeper/Inner.MIDI","collection_name":"tree"' \
+grep -q '"filename":"sub/deeper/Inner.MIDI","collection_name":"tree"' <<<"$("$binary" dump "$work/deep.tfrecord")" \
   || fail "relative filename in recursive run"
 "$binary" convert --input_dir="$work/tree" --output_file="$work/deep.tfrecord" --norecursive 2> /dev/null
 [ "$("$binary" dump "$work/deep.tfrecord" | wc -l)" = 1 ] || fail "--norecursive"

@@ -41,12 +41,12 @@ cmp -s "$work"/a/*_1.mid "$work"/c/*_1.mid && fail "--seed=12 gave the same file
 out=$(generate --bundle_file="$conditioned" --output_dir="$work/ctl" --num_outputs=1 \
   --num_steps=300 --notes_per_second="[2, 8]" --pitch_class_histogram="[c_major, whole_tone]" \
   --disable_conditioning=False --seed=1 2>&1) || fail "conditioned generation: $out"
-echo "$out" | grep -q "density bin \[2, 4\]" || fail "density echo missing: $out"
-echo "$out" | grep -q "pitch_class_histogram" || fail "histogram echo missing: $out"
+grep -q "density bin \[2, 4\]" <<<"$out" || fail "density echo missing: $out"
+grep -q "pitch_class_histogram" <<<"$out" || fail "histogram echo missing: $out"
 # A control flag the model does not use: a warning, and generation goes on.
 out=$("$binary" generate --bundle_file="$plain" --output_dir="$work/warn" --num_outputs=1 \
   --num_steps=100 --notes_per_second=4 --seed=1 2>&1) || fail "unused control flag failed"
-echo "$out" | grep -q "will be ignored" || fail "no warning for an unused control flag: $out"
+grep -q "will be ignored" <<<"$out" || fail "no warning for an unused control flag: $out"
 
 # Bad input: non-zero exit, a message naming the problem, no MIDI file.
 expect_error() {
@@ -57,7 +57,7 @@ expect_error() {
   if message=$(generate --output_dir="$work/bad" --num_outputs=2 --num_steps=300 --seed=1 "$@" 2>&1); then
     fail "$what: exit status 0"
   fi
-  echo "$message" | grep -qi -- "$pattern" || fail "$what: message '$message' lacks '$pattern'"
+  grep -qi -- "$pattern" <<<"$message" || fail "$what: message '$message' lacks '$pattern'"
   if [ -d "$work/bad" ] && [ -n "$(ls -A "$work/bad")" ]; then fail "$what: left files behind"; fi
 }
 expect_error "pitch 200" "outside 0…127" --bundle_file="$plain" --primer_pitches="[60, 200]"
@@ -83,9 +83,9 @@ expect_error "temperature 0" "temperature" --bundle_file="$plain" --temperature=
 shared_dir=$3
 out=$("$binary" evaluate --bundle_file="$plain" --input="$shared_dir/data/note_seq/example.mid" \
   --log_likelihood --log=WARN 2>&1) || fail "evaluate: $out"
-echo "$out" | head -1 | grep -q '"log_likelihood"' || fail "evaluate file line: $out"
-echo "$out" | tail -1 | grep -q '"files":1' || fail "evaluate summary: $out"
-echo "$out" | tail -1 | grep -q '"nll_per_event":[0-9]' || fail "evaluate nll: $out"
+head -1 <<<"$out" | grep -q '"log_likelihood"' || fail "evaluate file line: $out"
+tail -1 <<<"$out" | grep -q '"files":1' || fail "evaluate summary: $out"
+tail -1 <<<"$out" | grep -q '"nll_per_event":[0-9]' || fail "evaluate nll: $out"
 "$binary" evaluate --bundle_file="$plain" --input="$work/none.mid" >/dev/null 2>&1 &&
   fail "evaluate of a missing file succeeded"
 
