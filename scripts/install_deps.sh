@@ -8,7 +8,7 @@ packages=(
   libpugixml-dev                         # MusicXML
   libzip-dev                             # compressed MusicXML (.mxl)
   nettle-dev                             # SHA-1 of NoteSequence ids
-  libcpp-httplib-dev nlohmann-json3-dev  # the studio's HTTP server, JSON output
+  nlohmann-json3-dev                     # JSON output (dump, evaluate, checkpoint headers)
   libgtest-dev                           # tests
   python3 python3-mido                   # MIDI parity test against the reference script
   timidity                               # renders our MIDI output in a test
