@@ -14,18 +14,7 @@ NotePerformance NotePerformance::from_quantized_sequence(const magenta::NoteSequ
   PRNN_CHECK(num_velocity_bins >= 1 && num_velocity_bins <= 127);
   NotePerformance performance(start_step, num_velocity_bins, sps);
   performance.program_info_ = program_and_is_drum(quantized);
-  std::vector<const magenta::NoteSequence::Note*> notes;
-  for (const auto& note : quantized.notes()) {
-    if (note.quantized_start_step() < start_step) continue;
-    if (note.pitch() < 0 || note.pitch() > 127) {
-      throw InputError("note pitch " + std::to_string(note.pitch()) + " is outside 0-127");
-    }
-    notes.push_back(&note);
-  }
-  std::stable_sort(notes.begin(), notes.end(), [](const auto* a, const auto* b) {
-    if (a->start_time() != b->start_time()) return a->start_time() < b->start_time();
-    return a->pitch() < b->pitch();
-  });
+  const auto notes = notes_in_event_order(quantized, start_step);
   int64_t current_step = start_step;
   for (const auto* note : notes) {
     const int64_t shift = note->quantized_start_step() - current_step;

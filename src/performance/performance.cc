@@ -76,6 +76,23 @@ Performance::Performance(int start_step, int num_velocity_bins, int max_shift_st
   PRNN_CHECK(max_shift_steps >= 1);
 }
 
+std::vector<const magenta::NoteSequence::Note*> notes_in_event_order(
+    const magenta::NoteSequence& quantized, int64_t start_step) {
+  std::vector<const magenta::NoteSequence::Note*> notes;
+  for (const auto& note : quantized.notes()) {
+    if (note.quantized_start_step() < start_step) continue;
+    if (note.pitch() < 0 || note.pitch() > 127) {
+      throw InputError("note pitch " + std::to_string(note.pitch()) + " is outside 0-127");
+    }
+    notes.push_back(&note);
+  }
+  std::stable_sort(notes.begin(), notes.end(), [](const auto* a, const auto* b) {
+    if (a->start_time() != b->start_time()) return a->start_time() < b->start_time();
+    return a->pitch() < b->pitch();
+  });
+  return notes;
+}
+
 Performance Performance::from_quantized_sequence(const magenta::NoteSequence& quantized,
                                                  int start_step, int num_velocity_bins,
                                                  int max_shift_steps) {
@@ -84,23 +101,14 @@ Performance Performance::from_quantized_sequence(const magenta::NoteSequence& qu
   Performance performance(start_step, num_velocity_bins, max_shift_steps, sps);
   performance.program_info_ = program_and_is_drum(quantized);
 
-  std::vector<const magenta::NoteSequence::Note*> notes;
-  for (const auto& note : quantized.notes()) {
-    if (note.quantized_start_step() < start_step) continue;
-    if (note.pitch() < 0 || note.pitch() > 127) {
-      throw InputError("note pitch " + std::to_string(note.pitch()) + " is outside 0-127");
-    }
-    if (note.quantized_end_step() - start_step > kMaxPerformanceSteps ||
-        note.quantized_start_step() - start_step > kMaxPerformanceSteps) {
-      throw InputError("note at step " + std::to_string(note.quantized_end_step()) +
+  const auto notes = notes_in_event_order(quantized, start_step);
+  for (const auto* note : notes) {
+    if (note->quantized_end_step() - start_step > kMaxPerformanceSteps ||
+        note->quantized_start_step() - start_step > kMaxPerformanceSteps) {
+      throw InputError("note at step " + std::to_string(note->quantized_end_step()) +
                        " is too far from the start to encode");
     }
-    notes.push_back(&note);
   }
-  std::stable_sort(notes.begin(), notes.end(), [](const auto* a, const auto* b) {
-    if (a->start_time() != b->start_time()) return a->start_time() < b->start_time();
-    return a->pitch() < b->pitch();
-  });
   struct NoteBoundary {
     int64_t step;
     int index;

@@ -47,6 +47,12 @@ struct ProgramInfo {
 };
 ProgramInfo program_and_is_drum(const magenta::NoteSequence& sequence);
 
+// The notes of a quantized sequence that start at or after start_step, in the order the
+// extractors emit them: by start time in seconds, then pitch (stable). Throws InputError for
+// a pitch outside 0-127.
+std::vector<const magenta::NoteSequence::Note*> notes_in_event_order(
+    const magenta::NoteSequence& quantized, int64_t start_step);
+
 class Performance {
  public:
   Performance(int start_step, int num_velocity_bins, int max_shift_steps = kDefaultMaxShiftSteps,
