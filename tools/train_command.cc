@@ -31,6 +31,8 @@ int train_body(int argc, char** argv) {
   flags.add("note_sequence_exclude", &options.data.note_sequence_exclude,
             "with a --note_sequence_file folder: skip files whose relative path matches this "
             "regular expression");
+  flags.add("max_events_per_example", &options.data.max_events_per_example,
+            "with --note_sequence_file: the longest training window, in events");
   flags.add("hparams", &hparams,
             "comma-separated name=value overrides, e.g. "
             "'batch_size=64,rnn_layer_sizes=[512,512,512]'");
@@ -58,6 +60,9 @@ int train_body(int argc, char** argv) {
   set_log_level(log);
   if (options.run_dir.empty()) throw UsageError("--run_dir is required");
   if (options.summary_frequency < 1) throw UsageError("--summary_frequency must be >= 1");
+  if (options.data.max_events_per_example < 32) {
+    throw UsageError("--max_events_per_example must be >= 32 (the shortest window kept)");
+  }
   if (options.num_checkpoints < 1) throw UsageError("--num_checkpoints must be >= 1");
   if (options.num_training_steps < 0) throw UsageError("--num_training_steps must be >= 0");
   if (!(options.save_checkpoint_secs >= 0)) throw UsageError("--save_checkpoint_secs must be >= 0");

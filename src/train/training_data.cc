@@ -25,9 +25,11 @@ std::unique_ptr<ExampleStream> open_training_stream(const DataOptions& options,
   if (!options.sequence_example_file.empty()) {
     return std::make_unique<SequenceExampleStream>(options.sequence_example_file, config, seed);
   }
+  AugmentationOptions augmentation;
+  augmentation.max_events = options.max_events_per_example;
   return std::make_unique<AugmentedExampleStream>(
       load_sustained_sequences(options.note_sequence_file, options.note_sequence_exclude), config,
-      seed);
+      seed, augmentation);
 }
 
 std::vector<EncodedExample> load_eval_examples(const DataOptions& options,
