@@ -16,7 +16,8 @@ struct Entry {
 };
 
 // Feeds events[0 .. n−2] of every sequence without a state (grouped by length, one stream
-// per sequence) and adds the log-likelihood of events 1 … n−1 under the tempered softmax.
+// per sequence, all steps in one network pass) and adds the log-likelihood of events 1 … n−1 under
+// the tempered softmax.
 void feed_primers(GenerationNetwork& network, const StepInputEncoder& encoder,
                   std::span<const int> steps_of_class, std::span<GeneratedSequence> sequences,
                   double temperature) {
@@ -39,21 +40,28 @@ void feed_primers(GenerationNetwork& network, const StepInputEncoder& encoder,
     }
     const int streams = static_cast<int>(batch.size());
     for (int s = 0; s < streams; ++s) network.reset_stream(s);
-    std::vector<float> dense(static_cast<size_t>(streams) * dense_size);
-    std::vector<int32_t> onehot(static_cast<size_t>(streams) * groups);
+    // All T = n − 1 inputs of all streams (time-major), fed in one pass.
+    const size_t steps = length - 1, rows = steps * streams;
+    std::vector<float> dense(rows * dense_size);
+    std::vector<int32_t> onehot(rows * groups);
+    std::vector<float> logits(rows * vocab);
     std::vector<int64_t> elapsed(streams, 0);
     std::vector<double> log_likelihood(streams, 0.0);
-    for (size_t t = 0; t + 1 < length; ++t) {
+    for (size_t t = 0; t < steps; ++t) {
       for (int s = 0; s < streams; ++s) {
         const int event = sequences[batch[s]].events[t];
+        const size_t row = t * streams + s;
         elapsed[s] += steps_of_class[event];
-        encoder.encode(batch[s], event, elapsed[s], &dense[static_cast<size_t>(s) * dense_size],
-                       &onehot[static_cast<size_t>(s) * groups]);
+        encoder.encode(batch[s], event, elapsed[s], &dense[row * dense_size],
+                       &onehot[row * groups]);
       }
-      std::span<const float> logits = network.step(streams, onehot, dense);
+    }
+    network.prime(streams, static_cast<int>(steps), onehot, dense, logits);
+    for (size_t t = 0; t < steps; ++t) {
       for (int s = 0; s < streams; ++s) {
-        log_likelihood[s] += log_softmax_at(logits.subspan(static_cast<size_t>(s) * vocab, vocab),
-                                            temperature, sequences[batch[s]].events[t + 1]);
+        log_likelihood[s] +=
+            log_softmax_at(std::span(logits).subspan((t * streams + s) * vocab, vocab), temperature,
+                           sequences[batch[s]].events[t + 1]);
       }
     }
     for (int s = 0; s < streams; ++s) {

@@ -6,7 +6,9 @@
 
 // Every function here is compiled for AVX-512 with BF16; callers check available() first.
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma"))), apply_to = function)
+#pragma clang attribute push(                                                     \
+    __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma"))), \
+    apply_to = function)
 #else
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma")
 #endif
@@ -44,10 +46,10 @@ inline __m512 tanh512(__m512 x) {
 
 inline __m512bh as_bh(__m512i v) { return reinterpret_cast<__m512bh>(v); }
 
-// UB unit blocks × NB streams: 4·UB·NB accumulators.
-template <int UB, int NB>
-void lstm_tile(const uint16_t* w, int k_pairs, int block, const uint16_t* x, int x_stride,
-               const float* init, int init_stride, float* c, float* h, int hp) {
+// UB unit blocks × NB streams: 4·UB·NB accumulators over row pairs [k_begin, k_end).
+// kCellUpdate: the LSTM cell update into c and h; otherwise the gates go to `gates`.
+template <int UB, int NB, bool kCellUpdate>
+void lstm_tile(const LstmBlocks& a, int block) {
   __m512 acc[NB][UB][4];
 #pragma GCC unroll 32
   for (int b = 0; b < NB; ++b)
@@ -55,10 +57,10 @@ void lstm_tile(const uint16_t* w, int k_pairs, int block, const uint16_t* x, int
     for (int u = 0; u < UB; ++u)
 #pragma GCC unroll 32
       for (int g = 0; g < 4; ++g)
-        acc[b][u][g] = _mm512_loadu_ps(init + b * init_stride + (block + u) * 64 + g * 16);
-  const size_t block_stride = static_cast<size_t>(k_pairs) * 128;  // uint16 per unit block
-  const uint16_t* wb = w + block * block_stride;
-  for (int kp = 0; kp < k_pairs; ++kp) {
+        acc[b][u][g] = _mm512_loadu_ps(a.init + b * a.init_stride + (block + u) * 64 + g * 16);
+  const size_t block_stride = static_cast<size_t>(a.k_pairs) * 128;  // uint16 per unit block
+  const uint16_t* wb = a.w + block * block_stride;
+  for (int kp = a.k_begin; kp < a.k_end; ++kp) {
     __m512i wv[UB][4];
 #pragma GCC unroll 32
     for (int u = 0; u < UB; ++u)
@@ -68,7 +70,7 @@ void lstm_tile(const uint16_t* w, int k_pairs, int block, const uint16_t* x, int
 #pragma GCC unroll 32
     for (int b = 0; b < NB; ++b) {
       uint32_t pair;
-      __builtin_memcpy(&pair, x + b * x_stride + 2 * kp, 4);
+      __builtin_memcpy(&pair, a.x + b * a.x_stride + 2 * kp, 4);
       const __m512bh xb = as_bh(_mm512_set1_epi32(static_cast<int>(pair)));
 #pragma GCC unroll 32
       for (int u = 0; u < UB; ++u)
@@ -81,13 +83,19 @@ void lstm_tile(const uint16_t* w, int k_pairs, int block, const uint16_t* x, int
   for (int b = 0; b < NB; ++b) {
 #pragma GCC unroll 32
     for (int u = 0; u < UB; ++u) {
-      float* cb = c + b * hp + (block + u) * 16;
-      float* hb = h + b * hp + (block + u) * 16;
-      const __m512 c_new =
-          _mm512_fmadd_ps(_mm512_loadu_ps(cb), sigmoid512(acc[b][u][2]),
-                          _mm512_mul_ps(sigmoid512(acc[b][u][0]), tanh512(acc[b][u][1])));
-      _mm512_storeu_ps(cb, c_new);
-      _mm512_storeu_ps(hb, _mm512_mul_ps(tanh512(c_new), sigmoid512(acc[b][u][3])));
+      if constexpr (kCellUpdate) {
+        float* cb = a.c + b * a.hp + (block + u) * 16;
+        float* hb = a.h + b * a.hp + (block + u) * 16;
+        const __m512 c_new =
+            _mm512_fmadd_ps(_mm512_loadu_ps(cb), sigmoid512(acc[b][u][2]),
+                            _mm512_mul_ps(sigmoid512(acc[b][u][0]), tanh512(acc[b][u][1])));
+        _mm512_storeu_ps(cb, c_new);
+        _mm512_storeu_ps(hb, _mm512_mul_ps(tanh512(c_new), sigmoid512(acc[b][u][3])));
+      } else {
+#pragma GCC unroll 32
+        for (int g = 0; g < 4; ++g)
+          _mm512_storeu_ps(a.gates + b * a.gates_stride + (block + u) * 64 + g * 16, acc[b][u][g]);
+      }
     }
   }
 }
@@ -170,23 +178,41 @@ void to_bf16(const float* in, int n, uint16_t* out) {
   }
 }
 
-void lstm_blocks(const uint16_t* w, int k_pairs, int block_begin, int block_end, int num_streams,
-                 const uint16_t* x, int x_stride, const float* init, int init_stride, float* c,
-                 float* h, int hp) {
+namespace {
+
+// Streams [0, B) of `a` over unit blocks [block_begin, block_end).
+template <bool kCellUpdate>
+void run_lstm_blocks(const LstmBlocks& a, int block_begin, int block_end) {
   int block = block_begin;
-  if (num_streams == 1) {  // latency path: 16 independent accumulators
-    for (; block + 4 <= block_end; block += 4)
-      lstm_tile<4, 1>(w, k_pairs, block, x, x_stride, init, init_stride, c, h, hp);
-    for (; block < block_end; ++block)
-      lstm_tile<1, 1>(w, k_pairs, block, x, x_stride, init, init_stride, c, h, hp);
+  if (a.num_streams == 1) {  // latency path: 16 independent accumulators
+    for (; block + 4 <= block_end; block += 4) lstm_tile<4, 1, kCellUpdate>(a, block);
+    for (; block < block_end; ++block) lstm_tile<1, 1, kCellUpdate>(a, block);
     return;
   }
   for (; block < block_end; ++block) {
-    for_stream_groups(num_streams, [&]<int NB>(int b) {
-      lstm_tile<1, NB>(w, k_pairs, block, x + b * x_stride, x_stride, init + b * init_stride,
-                       init_stride, c + b * hp, h + b * hp, hp);
+    for_stream_groups(a.num_streams, [&]<int NB>(int b) {
+      LstmBlocks group = a;
+      group.x += b * a.x_stride;
+      group.init += b * a.init_stride;
+      if constexpr (kCellUpdate) {
+        group.c += b * a.hp;
+        group.h += b * a.hp;
+      } else {
+        group.gates += b * a.gates_stride;
+      }
+      lstm_tile<1, NB, kCellUpdate>(group, block);
     });
   }
+}
+
+}  // namespace
+
+void lstm_blocks(const LstmBlocks& a, int block_begin, int block_end) {
+  run_lstm_blocks<true>(a, block_begin, block_end);
+}
+
+void gate_blocks(const LstmBlocks& a, int block_begin, int block_end) {
+  run_lstm_blocks<false>(a, block_begin, block_end);
 }
 
 void dense_blocks(const uint16_t* w, int k_pairs, int block_begin, int block_end, int num_streams,

@@ -18,13 +18,34 @@ bool available();
 // out[i] = bf16(in[i]) (round to nearest even), n values.
 void to_bf16(const float* in, int n, uint16_t* out);
 
-// For unit blocks [block_begin, block_end) and streams [0, B):
-//   gates = init + x · W  (init is (B, G) with row stride init_stride, 0 to share a row)
+// One LSTM layer's product over streams [0, B): gates = init + x · W[k_begin, k_end)
+// (row pairs), W packed as above with k_pairs row pairs per unit block. x is (B, 2·k_pairs)
+// bf16 with row stride x_stride (only pairs [k_begin, k_end) are read); init is (B, G)
+// with row stride init_stride (0 to share one row). For lstm_blocks, c and h are (B, Hp)
+// with row stride hp; for gate_blocks, gates is (B, G) with row stride gates_stride.
+struct LstmBlocks {
+  const uint16_t* w = nullptr;
+  int k_pairs = 0;
+  int k_begin = 0, k_end = 0;
+  int num_streams = 0;
+  const uint16_t* x = nullptr;
+  int x_stride = 0;
+  const float* init = nullptr;
+  int init_stride = 0;
+  float* c = nullptr;
+  float* h = nullptr;
+  int hp = 0;
+  float* gates = nullptr;
+  int gates_stride = 0;
+};
+
+// For unit blocks [block_begin, block_end), the product then the cell update:
 //   c' = c·σ(f) + σ(i)·tanh(j);  h' = tanh(c')·σ(o)   (forget bias already in init)
-// c and h are (B, Hp) with row stride hp; x is (B, 2·k_pairs) bf16 with row stride x_stride.
-void lstm_blocks(const uint16_t* w, int k_pairs, int block_begin, int block_end, int num_streams,
-                 const uint16_t* x, int x_stride, const float* init, int init_stride, float* c,
-                 float* h, int hp);
+void lstm_blocks(const LstmBlocks& args, int block_begin, int block_end);
+
+// For unit blocks [block_begin, block_end), the product only, stored in `gates` (fp32,
+// exactly the accumulators lstm_blocks would continue from).
+void gate_blocks(const LstmBlocks& args, int block_begin, int block_end);
 
 // out = bias + x · W for column blocks [block_begin, block_end); out is (B, Vp), stride vp.
 void dense_blocks(const uint16_t* w, int k_pairs, int block_begin, int block_end, int num_streams,

@@ -32,6 +32,9 @@ int magenta_column(int packed_column, int hidden) {
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
+// Rows per chunk of prime(): bounds its scratch (gates: rows · 4 Hp floats).
+constexpr int kPrimeRows = 128;
+
 }  // namespace
 
 GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, bool use_bf16,
@@ -105,19 +108,12 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, 
   int widest = 0;
   for (const Layer& layer : layers_) widest = std::max(widest, layer.padded);
   reorder_scratch_.assign(static_cast<size_t>(max_streams) * widest, 0.0f);
+  sequence_width_ = widest;
   const int top = shape_.top_size(), vocab = shape_.num_logits();
   std::span<const float> weights = params.view(params.dense_weights());
   std::span<const float> biases = params.view(params.dense_biases());
   logits_.assign(static_cast<size_t>(max_streams) * vocab, 0.0f);
   if (!use_bf16_) {
-    // Scratch of the fp32 step, sized for the widest [input, h] and gate vectors.
-    int widest_input = 0, widest_gates = 0;
-    for (int l = 0; l < num_layers; ++l) {
-      widest_input = std::max(widest_input, shape_.layer_input_size(l) + shape_.layer_sizes[l]);
-      widest_gates = std::max(widest_gates, 4 * shape_.layer_sizes[l]);
-    }
-    fp32_x_.reserve(widest_input);
-    fp32_gates_.reserve(widest_gates);
     out_weights_.assign(weights.begin(), weights.end());
     out_bias_.assign(biases.begin(), biases.end());
     return;
@@ -229,46 +225,111 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
   PRNN_CHECK(onehot.size() == static_cast<size_t>(num_streams) * shape_.input.num_groups());
   PRNN_CHECK(dense.size() == static_cast<size_t>(num_streams) * shape_.input.dense_size);
   const int vocab = shape_.num_logits();
+  const std::span<float> logits(logits_.data(), static_cast<size_t>(num_streams) * vocab);
   if (!use_bf16_) {
-    step_fp32(num_streams, onehot, dense);
-    return {logits_.data(), static_cast<size_t>(num_streams) * vocab};
+    reserve_prime_rows(num_streams);
+    prime_chunk_fp32(num_streams, 1, onehot.data(), dense.data(), logits.data(), 0);
+    return logits;
   }
-  gather_inputs(num_streams, onehot, dense);
+  gather_inputs(num_streams, onehot.data(), dense.data(), layers_[0].init.data());
   for (int l = 0; l < shape_.num_layers(); ++l) layer_step_bf16(l, num_streams);
-  output_step_bf16(num_streams);
+  const Layer& top = layers_.back();
   for (int b = 0; b < num_streams; ++b) {
-    std::memcpy(&logits_[static_cast<size_t>(b) * vocab],
-                &padded_out_[static_cast<size_t>(b) * padded_logits_], vocab * sizeof(float));
+    bf16_kernels::to_bf16(&top.h[static_cast<size_t>(b) * top.padded], top.padded,
+                          &top_x_[static_cast<size_t>(b) * top.padded]);
   }
-  return {logits_.data(), static_cast<size_t>(num_streams) * vocab};
+  output_bf16(num_streams, top_x_.data(), top.padded, logits.data());
+  return logits;
 }
 
-// Layer 0's gate pre-activations from the inputs: bias + dense·rows + the one-hot rows.
-void GenerationNetwork::gather_inputs(int num_streams, std::span<const int32_t> onehot,
-                                      std::span<const float> dense) {
-  Layer& layer = layers_[0];
-  const int gates = 4 * layer.padded, groups = shape_.input.num_groups();
+void GenerationNetwork::prime(int num_streams, int steps, std::span<const int32_t> onehot,
+                              std::span<const float> dense, std::span<float> logits) {
+  PRNN_CHECK(num_streams >= 1 && num_streams <= max_streams_ && steps >= 0);
+  const size_t rows = static_cast<size_t>(steps) * num_streams;
+  const int groups = shape_.input.num_groups(), dense_size = shape_.input.dense_size;
+  const size_t vocab = shape_.num_logits();
+  PRNN_CHECK(onehot.size() == rows * groups && dense.size() == rows * dense_size);
+  const bool every_step = logits.size() == rows * vocab && steps > 0;
+  PRNN_CHECK(logits.empty() || every_step || logits.size() == num_streams * vocab);
+  if (steps == 0) return;
+  // Chunks of at most kPrimeRows rows (at least one step) bound the scratch memory.
+  const int chunk_steps = std::max(1, kPrimeRows / num_streams);
+  reserve_prime_rows(std::min(steps, chunk_steps) * num_streams);
+  for (int t0 = 0; t0 < steps; t0 += chunk_steps) {
+    const int chunk = std::min(chunk_steps, steps - t0);
+    const size_t first_row = static_cast<size_t>(t0) * num_streams;
+    // Logits of the chunk's rows from `first_logit_row` on (every step, or the last step).
+    float* out = nullptr;
+    int first_logit_row = 0;
+    if (every_step) {
+      out = &logits[first_row * vocab];
+    } else if (!logits.empty() && t0 + chunk == steps) {
+      out = logits.data();
+      first_logit_row = (chunk - 1) * num_streams;
+    }
+    const int32_t* chunk_onehot = onehot.data() + first_row * groups;
+    const float* chunk_dense = dense.data() + first_row * dense_size;
+    if (use_bf16_) {
+      prime_chunk_bf16(num_streams, chunk, chunk_onehot, chunk_dense, out, first_logit_row);
+    } else {
+      prime_chunk_fp32(num_streams, chunk, chunk_onehot, chunk_dense, out, first_logit_row);
+    }
+  }
+}
+
+// Layer 0's gate pre-activations of `rows` input rows: bias + dense·rows + the one-hot
+// rows, into gates (rows, 4 Hp).
+void GenerationNetwork::gather_inputs(int rows, const int32_t* onehot, const float* dense,
+                                      float* gates) const {
+  const Layer& layer = layers_[0];
+  const int width = 4 * layer.padded, groups = shape_.input.num_groups();
   const int dense_size = shape_.input.dense_size;
-  for (int b = 0; b < num_streams; ++b) {
-    float* init = &layer.init[static_cast<size_t>(b) * gates];
-    std::memcpy(init, layer.gate_bias.data(), gates * sizeof(float));
+  for (int b = 0; b < rows; ++b) {
+    float* init = &gates[static_cast<size_t>(b) * width];
+    std::memcpy(init, layer.gate_bias.data(), width * sizeof(float));
     for (int d = 0; d < dense_size; ++d) {
       const float v = dense[static_cast<size_t>(b) * dense_size + d];
       if (v == 0.0f) continue;
-      const float* row = &layer.input_rows[static_cast<size_t>(d) * gates];
-      for (int g = 0; g < gates; ++g) init[g] += v * row[g];
+      const float* row = &layer.input_rows[static_cast<size_t>(d) * width];
+      for (int g = 0; g < width; ++g) init[g] += v * row[g];
     }
     int offset = dense_size;
     for (int k = 0; k < groups; ++k) {
       const int index = onehot[static_cast<size_t>(b) * groups + k];
       PRNN_CHECK(index < shape_.input.onehot_sizes[k]);
       if (index >= 0) {
-        const float* row = &layer.input_rows[static_cast<size_t>(offset + index) * gates];
-        for (int g = 0; g < gates; ++g) init[g] += row[g];
+        const float* row = &layer.input_rows[static_cast<size_t>(offset + index) * width];
+        for (int g = 0; g < width; ++g) init[g] += row[g];
       }
       offset += shape_.input.onehot_sizes[k];
     }
   }
+}
+
+// Runs body(begin, end) over [0, blocks) in pieces of `piece` blocks, on threads_ threads.
+template <typename Body>
+void GenerationNetwork::for_blocks(int blocks, int piece, Body body) const {
+  const int pieces = (blocks + piece - 1) / piece;
+#pragma omp parallel for schedule(static) num_threads(threads_) if (threads_ > 1)
+  for (int i = 0; i < pieces; ++i) body(i * piece, std::min(blocks, (i + 1) * piece));
+}
+
+bf16_kernels::LstmBlocks GenerationNetwork::recurrent_args(int l, int num_streams,
+                                                           const float* init, int init_stride) {
+  Layer& layer = layers_[l];
+  bf16_kernels::LstmBlocks args;
+  args.w = layer.packed.data();
+  args.k_pairs = layer.rows / 2;
+  args.k_end = layer.rows / 2;
+  args.num_streams = num_streams;
+  args.x = layer.x.data();
+  args.x_stride = layer.rows;
+  args.init = init;
+  args.init_stride = init_stride;
+  args.c = layer.c.data();
+  args.h = layer.h.data();
+  args.hp = layer.padded;
+  return args;
 }
 
 void GenerationNetwork::layer_step_bf16(int l, int num_streams) {
@@ -280,77 +341,157 @@ void GenerationNetwork::layer_step_bf16(int l, int num_streams) {
     if (l > 0) bf16_kernels::to_bf16(&layers_[l - 1].h[static_cast<size_t>(b) * below], below, x);
     bf16_kernels::to_bf16(&layer.h[static_cast<size_t>(b) * layer.padded], layer.padded, x + below);
   }
-  const float* init = l == 0 ? layer.init.data() : layer.gate_bias.data();
-  const int init_stride = l == 0 ? 4 * layer.padded : 0;
-  const int blocks = layer.padded / kBlock;
-  const int chunk = num_streams == 1 ? 4 : 1;
-  const int chunks = (blocks + chunk - 1) / chunk;
-#pragma omp parallel for schedule(static) num_threads(threads_) if (threads_ > 1)
-  for (int i = 0; i < chunks; ++i) {
-    bf16_kernels::lstm_blocks(layer.packed.data(), layer.rows / 2, i * chunk,
-                              std::min(blocks, (i + 1) * chunk), num_streams, layer.x.data(),
-                              layer.rows, init, init_stride, layer.c.data(), layer.h.data(),
-                              layer.padded);
-  }
+  const bf16_kernels::LstmBlocks args =
+      l == 0 ? recurrent_args(l, num_streams, layer.init.data(), 4 * layer.padded)
+             : recurrent_args(l, num_streams, layer.gate_bias.data(), 0);
+  for_blocks(layer.padded / kBlock, num_streams == 1 ? 4 : 1,
+             [&](int begin, int end) { bf16_kernels::lstm_blocks(args, begin, end); });
 }
 
-void GenerationNetwork::output_step_bf16(int num_streams) {
+// Scratch of prime() (and of the fp32 step) for `rows` rows; grows only.
+void GenerationNetwork::reserve_prime_rows(int rows) {
+  int widest_gates = 0;
+  for (const Layer& layer : layers_) widest_gates = std::max(widest_gates, 4 * layer.padded);
+  const size_t gates = static_cast<size_t>(rows) * widest_gates;
+  const size_t sequence = static_cast<size_t>(rows) * sequence_width_;
+  if (prime_gates_.size() < gates) prime_gates_.resize(gates);
+  if (use_bf16_ && prime_x_.size() < sequence) prime_x_.resize(sequence);
+  if (!use_bf16_ && prime_h_.size() < sequence) prime_h_.resize(sequence);
+}
+
+// The dense layer on `rows` bf16 rows of the top layer's h (row stride x_stride) → logits
+// (rows, V).
+void GenerationNetwork::output_bf16(int rows, const uint16_t* top_h, int x_stride, float* logits) {
   const Layer& top = layers_.back();
-  for (int b = 0; b < num_streams; ++b) {
-    bf16_kernels::to_bf16(&top.h[static_cast<size_t>(b) * top.padded], top.padded,
-                          &top_x_[static_cast<size_t>(b) * top.padded]);
-  }
-  const int blocks = padded_logits_ / kBlock;
-  const int chunk = num_streams == 1 ? 5 : 1;
-  const int chunks = (blocks + chunk - 1) / chunk;
-#pragma omp parallel for schedule(static) num_threads(threads_) if (threads_ > 1)
-  for (int i = 0; i < chunks; ++i) {
-    bf16_kernels::dense_blocks(out_packed_.data(), top.padded / 2, i * chunk,
-                               std::min(blocks, (i + 1) * chunk), num_streams, top_x_.data(),
-                               top.padded, out_bias_.data(), padded_out_.data(), padded_logits_);
+  const int vocab = shape_.num_logits();
+  for (int r0 = 0; r0 < rows; r0 += max_streams_) {  // padded_out_ holds max_streams_ rows
+    const int count = std::min(max_streams_, rows - r0);
+    const uint16_t* x = top_h + static_cast<size_t>(r0) * x_stride;
+    for_blocks(padded_logits_ / kBlock, count == 1 ? 5 : 1, [&](int begin, int end) {
+      bf16_kernels::dense_blocks(out_packed_.data(), top.padded / 2, begin, end, count, x, x_stride,
+                                 out_bias_.data(), padded_out_.data(), padded_logits_);
+    });
+    for (int b = 0; b < count; ++b) {
+      std::memcpy(&logits[static_cast<size_t>(r0 + b) * vocab],
+                  &padded_out_[static_cast<size_t>(b) * padded_logits_], vocab * sizeof(float));
+    }
   }
 }
 
-// The reference twin: Magenta's formulas on the unpacked fp32 weights, one stream at a time.
-void GenerationNetwork::step_fp32(int num_streams, std::span<const int32_t> onehot,
-                                  std::span<const float> dense) {
-  const InputLayout& input = shape_.input;
-  std::vector<float>& x = fp32_x_;
-  std::vector<float>& gates = fp32_gates_;
-  for (int b = 0; b < num_streams; ++b) {
-    x.assign(input.input_size(), 0.0f);
-    for (int d = 0; d < input.dense_size; ++d) x[d] = dense[b * input.dense_size + d];
-    for (int k = 0, offset = input.dense_size; k < input.num_groups(); ++k) {
-      const int index = onehot[b * input.num_groups() + k];
-      if (index >= 0) x[offset + index] = 1.0f;
-      offset += input.onehot_sizes[k];
+// T steps of B streams; the h of each layer for all T·B rows is kept in bf16 (prime_x_) as
+// the next layer's input. Same arithmetic, in the same order, as T calls of step().
+void GenerationNetwork::prime_chunk_bf16(int num_streams, int steps, const int32_t* onehot,
+                                         const float* dense, float* logits, int first_logit_row) {
+  const int rows = steps * num_streams;
+  gather_inputs(rows, onehot, dense, prime_gates_.data());
+  for (int l = 0; l < shape_.num_layers(); ++l) {
+    Layer& layer = layers_[l];
+    const int below = l == 0 ? 0 : layers_[l - 1].padded;
+    const int stride = 4 * layer.padded;
+    if (l > 0) {  // input projection of all rows: (T·B, Hp below) · (Hp below, 4 Hp)
+      bf16_kernels::LstmBlocks args;
+      args.w = layer.packed.data();
+      args.k_pairs = layer.rows / 2;
+      args.k_end = below / 2;
+      args.num_streams = rows;
+      args.x = prime_x_.data();
+      args.x_stride = sequence_width_;
+      args.init = layer.gate_bias.data();
+      args.gates = prime_gates_.data();
+      args.gates_stride = stride;
+      for_blocks(layer.padded / kBlock, 1,
+                 [&](int begin, int end) { bf16_kernels::gate_blocks(args, begin, end); });
     }
-    for (Layer& layer : layers_) {
-      const int hidden = layer.hidden, rows = static_cast<int>(x.size()) + hidden;
+    for (int t = 0; t < steps; ++t) {  // the recurrent product, step by step
+      for (int b = 0; b < num_streams; ++b) {
+        bf16_kernels::to_bf16(&layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
+                              &layer.x[static_cast<size_t>(b) * layer.rows + below]);
+      }
+      bf16_kernels::LstmBlocks args = recurrent_args(
+          l, num_streams, &prime_gates_[static_cast<size_t>(t) * num_streams * stride], stride);
+      args.k_begin = below / 2;
+      for_blocks(layer.padded / kBlock, num_streams == 1 ? 4 : 1,
+                 [&](int begin, int end) { bf16_kernels::lstm_blocks(args, begin, end); });
+      for (int b = 0; b < num_streams; ++b) {
+        bf16_kernels::to_bf16(
+            &layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
+            &prime_x_[(static_cast<size_t>(t) * num_streams + b) * sequence_width_]);
+      }
+    }
+  }
+  if (logits == nullptr) return;
+  output_bf16(rows - first_logit_row,
+              &prime_x_[static_cast<size_t>(first_logit_row) * sequence_width_], sequence_width_,
+              logits);
+}
+
+namespace {
+
+// gates (G) += Σ over rows r of x[r] · w[r] (w row-major, G columns), skipping zero inputs,
+// rows in order: the reference twin's product.
+void accumulate_rows(const float* x, int rows, const float* w, int columns, float* gates) {
+  for (int r = 0; r < rows; ++r) {
+    if (x[r] == 0.0f) continue;
+    const float* row = &w[static_cast<size_t>(r) * columns];
+    for (int g = 0; g < columns; ++g) gates[g] += x[r] * row[g];
+  }
+}
+
+}  // namespace
+
+// The reference twin: Magenta's formulas on the unpacked fp32 weights. Each layer's input
+// projection runs for all T·B rows first, then the recurrent product step by step; the
+// sums run in the order of one [input, h] product, so the result equals step by step.
+void GenerationNetwork::prime_chunk_fp32(int num_streams, int steps, const int32_t* onehot,
+                                         const float* dense, float* logits, int first_logit_row) {
+  const InputLayout& input = shape_.input;
+  const int rows = steps * num_streams;
+  for (int l = 0; l < shape_.num_layers(); ++l) {
+    Layer& layer = layers_[l];
+    const int hidden = layer.hidden, gates = 4 * hidden, inputs = shape_.layer_input_size(l);
+    for (int r = 0; r < rows; ++r) {  // input projection of every row
+      float* g = &prime_gates_[static_cast<size_t>(r) * gates];
+      std::copy(layer.bias.begin(), layer.bias.end(), g);
+      if (l > 0) {
+        accumulate_rows(&prime_h_[static_cast<size_t>(r) * sequence_width_], inputs,
+                        layer.kernel.data(), gates, g);
+        continue;
+      }
+      accumulate_rows(&dense[static_cast<size_t>(r) * input.dense_size], input.dense_size,
+                      layer.kernel.data(), gates, g);
+      for (int k = 0, offset = input.dense_size; k < input.num_groups(); ++k) {
+        const int index = onehot[static_cast<size_t>(r) * input.num_groups() + k];
+        PRNN_CHECK(index < input.onehot_sizes[k]);
+        if (index >= 0) {
+          const float one = 1.0f;
+          accumulate_rows(&one, 1, &layer.kernel[static_cast<size_t>(offset + index) * gates],
+                          gates, g);
+        }
+        offset += input.onehot_sizes[k];
+      }
+    }
+    const float* recurrent = &layer.kernel[static_cast<size_t>(inputs) * gates];
+    for (int r = 0; r < rows; ++r) {  // row r = step r / B of stream r % B
+      const int b = r % num_streams;
+      float* g = &prime_gates_[static_cast<size_t>(r) * gates];
       float* c = &layer.c[static_cast<size_t>(b) * layer.padded];
       float* h = &layer.h[static_cast<size_t>(b) * layer.padded];
-      x.insert(x.end(), h, h + hidden);  // [input, h]
-      gates.assign(layer.bias.begin(), layer.bias.end());
-      for (int r = 0; r < rows; ++r) {
-        if (x[r] == 0.0f) continue;
-        const float* w = &layer.kernel[static_cast<size_t>(r) * 4 * hidden];
-        for (int g = 0; g < 4 * hidden; ++g) gates[g] += x[r] * w[g];
-      }
+      accumulate_rows(h, hidden, recurrent, gates, g);
       for (int u = 0; u < hidden; ++u) {
-        const float i = gates[u], j = gates[hidden + u], f = gates[2 * hidden + u],
-                    o = gates[3 * hidden + u];
+        const float i = g[u], j = g[hidden + u], f = g[2 * hidden + u], o = g[3 * hidden + u];
         c[u] = c[u] * sigmoid(f + forget_bias_) + sigmoid(i) * std::tanh(j);
         h[u] = std::tanh(c[u]) * sigmoid(o);
       }
-      x.assign(h, h + hidden);
+      std::copy_n(h, hidden, &prime_h_[static_cast<size_t>(r) * sequence_width_]);
     }
-    const int vocab = shape_.num_logits();
-    float* out = &logits_[static_cast<size_t>(b) * vocab];
+  }
+  if (logits == nullptr) return;
+  const int vocab = shape_.num_logits(), top = layers_.back().hidden;
+  for (int r = first_logit_row; r < rows; ++r) {
+    float* out = &logits[static_cast<size_t>(r - first_logit_row) * vocab];
     std::copy(out_bias_.begin(), out_bias_.end(), out);
-    for (int r = 0; r < static_cast<int>(x.size()); ++r) {
-      const float* w = &out_weights_[static_cast<size_t>(r) * vocab];
-      for (int v = 0; v < vocab; ++v) out[v] += x[r] * w[v];
-    }
+    accumulate_rows(&prime_h_[static_cast<size_t>(r) * sequence_width_], top, out_weights_.data(),
+                    vocab, out);
   }
 }
 

@@ -21,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "generate/bf16_kernels.h"
 #include "nn/network_shape.h"
 #include "nn/param_arena.h"
 
@@ -61,6 +62,16 @@ class GenerationNetwork {
   std::span<const float> step(int num_streams, std::span<const int32_t> onehot,
                               std::span<const float> dense);
 
+  // Feeds `steps` inputs to streams [0, B) at once (a primer), continuing from their
+  // state: onehot is (T, B, K) and dense (T, B, D), time-major. Afterwards the state is
+  // the one T calls of step() leave (the same arithmetic in the same order). Layer 0's
+  // input rows of all T·B rows are one gather, each higher layer's input projection one
+  // (T·B, Hp) · (Hp, 4 Hp) product; only the recurrent product runs step by step. logits:
+  // empty (none computed), (B, V) for the last step, or (T, B, V) for every step. Scratch
+  // is bounded (chunks of 128 rows) and kept between calls.
+  void prime(int num_streams, int steps, std::span<const int32_t> onehot,
+             std::span<const float> dense, std::span<float> logits = {});
+
   // Threads used by step() (OpenMP); 1 by default, which is fastest on a busy machine.
   void set_threads(int threads) { threads_ = threads < 1 ? 1 : threads; }
 
@@ -81,11 +92,20 @@ class GenerationNetwork {
     std::vector<uint16_t> x;          // (B, K) bf16 product input
     std::vector<float> init;          // layer 0: (B, 4 Hp) bias + input rows
   };
-  void gather_inputs(int num_streams, std::span<const int32_t> onehot,
-                     std::span<const float> dense);
+  void gather_inputs(int rows, const int32_t* onehot, const float* dense, float* gates) const;
+  template <typename Body>
+  void for_blocks(int blocks, int piece, Body body) const;
+  bf16_kernels::LstmBlocks recurrent_args(int layer, int num_streams, const float* init,
+                                          int init_stride);
   void layer_step_bf16(int layer, int num_streams);
-  void output_step_bf16(int num_streams);
-  void step_fp32(int num_streams, std::span<const int32_t> onehot, std::span<const float> dense);
+  void output_bf16(int rows, const uint16_t* top_h, int x_stride, float* logits);
+  void reserve_prime_rows(int rows);
+  // T steps of B streams (rows = T·B ≤ the reserved rows); logits of rows from
+  // first_logit_row on, unless null.
+  void prime_chunk_bf16(int num_streams, int steps, const int32_t* onehot, const float* dense,
+                        float* logits, int first_logit_row);
+  void prime_chunk_fp32(int num_streams, int steps, const int32_t* onehot, const float* dense,
+                        float* logits, int first_logit_row);
 
   NetworkShape shape_;
   int max_streams_;
@@ -103,8 +123,12 @@ class GenerationNetwork {
   std::vector<float> padded_out_;  // (B, Vp)
   std::vector<float> logits_;      // (B, V)
   std::vector<float> reorder_scratch_;
-  std::vector<float> fp32_x_,
-      fp32_gates_;  // fp32 step scratch (capacity set once)  // (B, Hp) of the widest layer
+  // prime() scratch (the fp32 step uses it too): gate rows (rows, 4 Hp), and each layer's
+  // h of every row as the next layer's input (rows, sequence_width_), bf16 or fp32.
+  int sequence_width_ = 0;  // widest Hp
+  std::vector<float> prime_gates_;
+  std::vector<uint16_t> prime_x_;
+  std::vector<float> prime_h_;
 };
 
 }  // namespace prnn

@@ -25,7 +25,16 @@ void PerformanceStream::reset(uint64_t seed, std::span<const PerformanceEvent> p
   for (const PerformanceEvent& event : events) {
     if (event.type == EventType::kTimeShift) elapsed_steps_ += event.value;
   }
-  for (size_t i = 0; i + 1 < events.size(); ++i) feed(events[i]);
+  // Events 0 … n−2 in one network pass; the last one is fed by the first next().
+  const size_t steps = events.size() - 1;
+  const size_t groups = onehot_.size(), dense_size = dense_.size();
+  std::vector<int32_t> onehot(steps * groups);
+  std::vector<float> dense(steps * dense_size);
+  for (size_t i = 0; i < steps; ++i) {
+    encoder_.encode_input(events[i], config_.has_control_signals() ? &controls_ : nullptr,
+                          &dense[i * dense_size], &onehot[i * groups]);
+  }
+  network_.prime(1, static_cast<int>(steps), onehot, dense);
   last_ = events.back();
 }
 

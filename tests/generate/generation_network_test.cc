@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "generate/bf16_kernels.h"
 
@@ -74,6 +75,76 @@ TEST(GenerationNetwork, Bf16MatchesFp32SingleStream) {
 }
 TEST(GenerationNetwork, Bf16MatchesFp32OddSizesAndBatches) {
   for (int streams : {2, 5, 7, 13}) expect_twins_agree(small_shape(0, {20, 9, 70}), streams, 8);
+}
+
+// prime() against step() T times from the same state: states, the logits of every primer
+// step, and the logits of the step after. Both run the same arithmetic in the same order,
+// so the documented bound is 1e-6 in fp32 and in bf16 (they agree bitwise in practice).
+void expect_prime_equals_steps(bool bf16, int streams, int steps) {
+  if (bf16 && !bf16_kernels::available()) GTEST_SKIP() << "no AVX512-BF16";
+  const NetworkShape shape = small_shape(3, {40, 24, 33});
+  ParamArena params(shape);
+  glorot_uniform_init(params, 5);
+  GenerationNetwork primed(params, streams, bf16), stepped(params, streams, bf16);
+  ASSERT_EQ(primed.uses_bf16(), bf16);
+  std::mt19937 random(17);
+  const int groups = 2, dense_size = shape.input.dense_size, vocab = shape.num_logits();
+  std::vector<int32_t> onehot(static_cast<size_t>(steps) * streams * groups);
+  std::vector<float> dense(static_cast<size_t>(steps) * streams * dense_size);
+  for (size_t r = 0; r < onehot.size() / groups; ++r) {
+    onehot[r * groups] = static_cast<int32_t>(random() % 7);
+    onehot[r * groups + 1] = random() % 4 == 0 ? -1 : static_cast<int32_t>(random() % 5);
+    for (int d = 0; d < dense_size; ++d)
+      dense[r * dense_size + d] = random() % 3 == 0 ? 0.0f : (random() % 100) / 50.0f - 1.0f;
+  }
+  // A non-zero starting state: one step of other input first.
+  std::vector<int32_t> first_onehot(streams * groups, 3);
+  std::vector<float> first_dense(streams * dense_size, 0.5f);
+  primed.step(streams, first_onehot, first_dense);
+  stepped.step(streams, first_onehot, first_dense);
+
+  std::vector<float> logits(static_cast<size_t>(steps) * streams * vocab);
+  primed.prime(streams, steps, onehot, dense, logits);
+  const size_t row_ints = static_cast<size_t>(streams) * groups;
+  const size_t row_floats = static_cast<size_t>(streams) * dense_size;
+  for (int t = 0; t < steps; ++t) {
+    auto expected = stepped.step(streams, std::span(onehot).subspan(t * row_ints, row_ints),
+                                 std::span(dense).subspan(t * row_floats, row_floats));
+    for (size_t i = 0; i < expected.size(); ++i)
+      ASSERT_NEAR(logits[t * expected.size() + i], expected[i], 1e-6) << "t=" << t << " i=" << i;
+  }
+  for (int l = 0; l < shape.num_layers(); ++l)
+    for (int b = 0; b < streams; ++b)
+      for (size_t u = 0; u < primed.hidden_state(l, b).size(); ++u) {
+        ASSERT_NEAR(primed.hidden_state(l, b)[u], stepped.hidden_state(l, b)[u], 1e-6);
+        ASSERT_NEAR(primed.cell_state(l, b)[u], stepped.cell_state(l, b)[u], 1e-6);
+      }
+  auto next = primed.step(streams, first_onehot, first_dense);
+  auto expected_next = stepped.step(streams, first_onehot, first_dense);
+  for (size_t i = 0; i < next.size(); ++i) EXPECT_NEAR(next[i], expected_next[i], 1e-6) << i;
+}
+
+TEST(GenerationNetwork, PrimeEqualsStepByStepFp32) {
+  expect_prime_equals_steps(false, 1, 300);  // three chunks of 128 rows
+  expect_prime_equals_steps(false, 3, 50);
+}
+TEST(GenerationNetwork, PrimeEqualsStepByStepBf16) {
+  expect_prime_equals_steps(true, 1, 300);
+  expect_prime_equals_steps(true, 7, 40);  // 18 steps per chunk; odd stream groups
+}
+
+TEST(GenerationNetwork, PrimeLastStepLogitsAndEmptyPrimer) {
+  ParamArena params(small_shape(0, {16}));
+  glorot_uniform_init(params, 9);
+  GenerationNetwork primed(params, 2, true), stepped(params, 2, true);
+  std::vector<int32_t> onehot = {1, 2, 3, 4, 5, 0, 6, 1, 0, 0, 2, 2};  // T=3, B=2, K=2
+  primed.prime(2, 0, {}, {});  // nothing to feed: the state stays zero
+  EXPECT_EQ(primed.hidden_state(0, 1)[0], 0.0f);
+  std::vector<float> last(2 * 11);
+  primed.prime(2, 3, onehot, {}, last);
+  std::span<const float> expected;
+  for (int t = 0; t < 3; ++t) expected = stepped.step(2, std::span(onehot).subspan(4 * t, 4), {});
+  for (size_t i = 0; i < last.size(); ++i) EXPECT_NEAR(last[i], expected[i], 1e-6) << i;
 }
 
 TEST(GenerationNetwork, CopyStreamCopiesState) {
