@@ -39,10 +39,11 @@ double whole_log_likelihood(GenerationNetwork& network, const PerformanceConfig&
   Statistics statistics;
   ExtractionOptions options;
   options.num_velocity_bins = config.num_velocity_bins;
+  options.note_performance = config.note_performance();
   auto p = extract_performance(quantize_note_sequence_absolute(sequence, kStepsPerSecond), options,
                                &statistics);
-  if (!p || !std::holds_alternative<Performance>(*p)) return 0;
-  return performance_log_likelihood(network, config, std::get<Performance>(*p), ControlValues{});
+  if (!p) return 0;
+  return performance_log_likelihood(network, config, *p, ControlValues{});
 }
 
 int evaluate_main(int argc, char** argv) {
@@ -80,10 +81,10 @@ int evaluate_main(int argc, char** argv) {
 
   auto score_file = [&](const std::string& name,
                         const std::vector<magenta::NoteSequence>& sequences) {
-    std::vector<Performance> performances;
+    std::vector<AnyPerformance> performances;
     double whole = 0;
     for (const auto& sequence : sequences) {
-      for (Performance& p : eval_performances(sequence, config))
+      for (AnyPerformance& p : eval_performances(sequence, config))
         performances.push_back(std::move(p));
       if (log_likelihood) whole += whole_log_likelihood(network, config, sequence);
     }

@@ -8,22 +8,52 @@
 namespace prnn {
 namespace {
 
-// One beam entry: the events it added to its output's sequence, its score and time.
+// One beam entry: the events it added to its output's sequence (K classes each), its
+// score and time.
 struct Entry {
   std::vector<int> new_events;
   float score = 0;
   int64_t elapsed_steps = 0;
 };
 
+// How events are laid out and timed: K classes per event, heads at offsets in the logits.
+class EventLayout {
+ public:
+  EventLayout(std::span<const int> head_sizes, std::span<const int> steps_of_class)
+      : head_sizes_(head_sizes), steps_of_class_(steps_of_class) {
+    PRNN_CHECK(!head_sizes.empty());
+    int offset = 0;
+    for (int size : head_sizes) {
+      offsets_.push_back(offset);
+      offset += size;
+    }
+    PRNN_CHECK(steps_of_class.size() == static_cast<size_t>(offset));
+  }
+  int heads() const { return static_cast<int>(head_sizes_.size()); }
+  std::span<const int> head_sizes() const { return head_sizes_; }
+  // Time steps of the event whose classes start at `event`.
+  int steps(const int* event) const {
+    int total = 0;
+    for (int h = 0; h < heads(); ++h) total += steps_of_class_[offsets_[h] + event[h]];
+    return total;
+  }
+
+ private:
+  std::span<const int> head_sizes_;
+  std::span<const int> steps_of_class_;
+  std::vector<int> offsets_;
+};
+
 // Feeds events[0 .. n−2] of every sequence without a state (grouped by length, one stream
 // per sequence, all steps in one network pass) and adds the log-likelihood of events 1 … n−1 under
 // the tempered softmax.
 void feed_primers(GenerationNetwork& network, const StepInputEncoder& encoder,
-                  std::span<const int> steps_of_class, std::span<GeneratedSequence> sequences,
+                  const EventLayout& layout, std::span<GeneratedSequence> sequences,
                   double temperature) {
   const int dense_size = network.shape().input.dense_size;
   const int groups = network.shape().input.num_groups();
   const int vocab = network.shape().num_logits();
+  const int k = layout.heads();
   std::vector<int> pending;
   for (int i = 0; i < static_cast<int>(sequences.size()); ++i) {
     if (sequences[i].state.empty()) pending.push_back(i);
@@ -41,7 +71,7 @@ void feed_primers(GenerationNetwork& network, const StepInputEncoder& encoder,
     const int streams = static_cast<int>(batch.size());
     for (int s = 0; s < streams; ++s) network.reset_stream(s);
     // All T = n − 1 inputs of all streams (time-major), fed in one pass.
-    const size_t steps = length - 1, rows = steps * streams;
+    const size_t steps = length / k - 1, rows = steps * streams;
     std::vector<float> dense(rows * dense_size);
     std::vector<int32_t> onehot(rows * groups);
     std::vector<float> logits(rows * vocab);
@@ -49,9 +79,9 @@ void feed_primers(GenerationNetwork& network, const StepInputEncoder& encoder,
     std::vector<double> log_likelihood(streams, 0.0);
     for (size_t t = 0; t < steps; ++t) {
       for (int s = 0; s < streams; ++s) {
-        const int event = sequences[batch[s]].events[t];
+        std::span<const int> event(&sequences[batch[s]].events[t * k], k);
         const size_t row = t * streams + s;
-        elapsed[s] += steps_of_class[event];
+        elapsed[s] += layout.steps(event.data());
         encoder.encode(batch[s], event, elapsed[s], &dense[row * dense_size],
                        &onehot[row * groups]);
       }
@@ -59,9 +89,10 @@ void feed_primers(GenerationNetwork& network, const StepInputEncoder& encoder,
     network.prime(streams, static_cast<int>(steps), onehot, dense, logits);
     for (size_t t = 0; t < steps; ++t) {
       for (int s = 0; s < streams; ++s) {
-        log_likelihood[s] +=
-            log_softmax_at(std::span(logits).subspan((t * streams + s) * vocab, vocab), temperature,
-                           sequences[batch[s]].events[t + 1]);
+        log_likelihood[s] += log_softmax_heads(
+            std::span<const float>(logits).subspan((t * streams + s) * vocab, vocab),
+            layout.head_sizes(), temperature,
+            std::span(&sequences[batch[s]].events[(t + 1) * k], k));
       }
     }
     for (int s = 0; s < streams; ++s) {
@@ -69,7 +100,9 @@ void feed_primers(GenerationNetwork& network, const StepInputEncoder& encoder,
       sequence.state = network.save_stream(s);
       sequence.log_likelihood = log_likelihood[s];
       sequence.elapsed_steps = 0;
-      for (int event : sequence.events) sequence.elapsed_steps += steps_of_class[event];
+      for (size_t e = 0; e < sequence.events.size(); e += k) {
+        sequence.elapsed_steps += layout.steps(&sequence.events[e]);
+      }
     }
     pending = std::move(rest);
   }
@@ -83,23 +116,28 @@ void beam_search(GenerationNetwork& network, const StepInputEncoder& encoder,
   PRNN_CHECK(options.beam_size >= 1 && options.branch_factor >= 1 &&
              options.steps_per_iteration >= 1 && options.temperature > 0);
   if (sequences.empty() || num_new_events <= 0) return;
-  for (const GeneratedSequence& sequence : sequences) PRNN_CHECK(!sequence.events.empty());
+  const EventLayout layout(network.shape().head_sizes, steps_of_class);
+  const int k = layout.heads();
+  for (const GeneratedSequence& sequence : sequences) {
+    PRNN_CHECK(!sequence.events.empty() && sequence.events.size() % k == 0);
+  }
   const int outputs = static_cast<int>(sequences.size());
   const int beam = options.beam_size, width = options.beam_size * options.branch_factor;
   const int streams = outputs * width;
   PRNN_CHECK(streams <= network.max_streams());
-  feed_primers(network, encoder, steps_of_class, sequences, options.temperature);
+  feed_primers(network, encoder, layout, sequences, options.temperature);
 
   const int dense_size = network.shape().input.dense_size;
   const int groups = network.shape().input.num_groups();
   const int vocab = network.shape().num_logits();
   std::vector<Entry> entries(streams), next(streams);
-  for (Entry& e : entries) e.new_events.reserve(num_new_events);
-  for (Entry& e : next) e.new_events.reserve(num_new_events);
+  for (Entry& e : entries) e.new_events.reserve(static_cast<size_t>(num_new_events) * k);
+  for (Entry& e : next) e.new_events.reserve(static_cast<size_t>(num_new_events) * k);
   std::vector<int> sources(streams), order(width);
   std::vector<float> dense(static_cast<size_t>(streams) * dense_size);
   std::vector<int32_t> onehot(static_cast<size_t>(streams) * groups);
   std::vector<float> scratch(vocab);
+  std::vector<int> sampled(k);
 
   // Start: every entry of output o is a copy of its sequence (state in stream o·width).
   for (int o = 0; o < outputs; ++o) {
@@ -116,9 +154,9 @@ void beam_search(GenerationNetwork& network, const StepInputEncoder& encoder,
     for (int t = 0; t < count; ++t) {
       for (int s = 0; s < streams; ++s) {
         const Entry& entry = entries[s];
-        const int last =
-            entry.new_events.empty() ? sequences[s / width].events.back() : entry.new_events.back();
-        encoder.encode(s / width, last, entry.elapsed_steps,
+        const std::vector<int>& from =
+            entry.new_events.empty() ? sequences[s / width].events : entry.new_events;
+        encoder.encode(s / width, std::span(from).last(k), entry.elapsed_steps,
                        &dense[static_cast<size_t>(s) * dense_size],
                        &onehot[static_cast<size_t>(s) * groups]);
       }
@@ -126,12 +164,13 @@ void beam_search(GenerationNetwork& network, const StepInputEncoder& encoder,
       for (int s = 0; s < streams; ++s) {
         GeneratedSequence& sequence = sequences[s / width];
         Entry& entry = entries[s];
-        Sample sample = sample_logits(logits.subspan(static_cast<size_t>(s) * vocab, vocab),
-                                      options.temperature, sequence.rng, scratch);
-        double gain = sample.log_prob + (first_step ? sequence.log_likelihood : 0.0);
+        const double log_prob =
+            sample_heads(logits.subspan(static_cast<size_t>(s) * vocab, vocab), layout.head_sizes(),
+                         options.temperature, sequence.rng, scratch, sampled);
+        double gain = log_prob + (first_step ? sequence.log_likelihood : 0.0);
         entry.score = static_cast<float>(entry.score + gain);
-        entry.new_events.push_back(sample.index);
-        entry.elapsed_steps += steps_of_class[sample.index];
+        entry.new_events.insert(entry.new_events.end(), sampled.begin(), sampled.end());
+        entry.elapsed_steps += layout.steps(sampled.data());
       }
       first_step = false;
     }

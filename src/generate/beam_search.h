@@ -7,9 +7,9 @@
 // Each iteration first prunes to the beam_size best entries (a stable nlargest: ties go to
 // the lower index; no prune before the first iteration), then branches (the list repeated
 // branch_factor times: e0, e1, …, e0, e1, …), then steps every entry. A step samples the
-// next event from softmax(logits / temperature) by inverse CDF and adds its log-probability
-// to the entry's score (float32, as Magenta). The first step also adds the log-likelihood
-// of primer events 1…n−1. The best entry (stable) is returned.
+// next event from softmax(logits / temperature) by inverse CDF (one class per head) and adds
+// its log-probability to the entry's score (float32, as Magenta). The first step also adds the
+// log-likelihood of primer events 1…n−1. The best entry (stable) is returned.
 //
 // Differences that do not change results: the primer is fed once per output and its state
 // copied to the entries (Magenta feeds it to every entry); a continuation (fill loop) keeps
@@ -30,14 +30,15 @@
 
 namespace prnn {
 
-// Network input of one step: it feeds `event_class` (the entry's last event), whose end
-// lies `elapsed_steps` time steps after the start of the output's performance (the
-// position the controls are read at). Implemented by the performance generator.
+// Network input of one step: it feeds `event` (the entry's last event: one class per
+// output head), whose end lies `elapsed_steps` time steps after the start of the output's
+// performance (the position the controls are read at). Implemented by the performance
+// generator.
 class StepInputEncoder {
  public:
   virtual ~StepInputEncoder() = default;
   // dense: shape().input.dense_size floats; onehot: one index per one-hot group.
-  virtual void encode(int output, int event_class, int64_t elapsed_steps, float* dense,
+  virtual void encode(int output, std::span<const int> event, int64_t elapsed_steps, float* dense,
                       int32_t* onehot) const = 0;
 };
 
@@ -50,7 +51,9 @@ struct BeamSearchOptions {
 
 // One output being generated, kept between calls (the fill loop's passes).
 struct GeneratedSequence {
-  std::vector<int> events;    // event classes, primer first; never empty
+  // Events, primer first, each as one class per head (K = network heads values per
+  // event: 1 for the one-hot configs, 6 for the note encoding); never empty.
+  std::vector<int> events;
   int64_t elapsed_steps = 0;  // time steps covered by `events` (sum of time shifts)
   double log_likelihood = 0;  // of events 1…n−1 once generated (what Magenta logs)
   StreamRng rng;
@@ -58,8 +61,11 @@ struct GeneratedSequence {
   std::vector<float> state;
 };
 
-// Extends each sequence by `num_new_events` events. `steps_of_class[c]` is the time
-// shift of event class c (0 for non-shifts). REQUIRES: every sequence non-empty, and
+// Extends each sequence by `num_new_events` events. `steps_of_class` has one value per
+// logit (the heads' classes concatenated in head order): an event's time shift is the sum
+// of its heads' values (one-hot: the TS classes' shifts, 0 elsewhere; note encoding:
+// 77 · shift major + shift minor). Multi-head events are sampled and scored per head
+// (sampler.h: p = product over heads). REQUIRES: every sequence non-empty, and
 // network.max_streams() >= sequences.size() · beam_size · branch_factor.
 void beam_search(GenerationNetwork& network, const StepInputEncoder& encoder,
                  std::span<const int> steps_of_class, std::span<GeneratedSequence> sequences,

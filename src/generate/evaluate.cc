@@ -17,12 +17,15 @@ constexpr int kMinEvents = 32;
 constexpr int kMaxEvents = 512;
 
 // Teacher-forced NLL of B examples advanced together; shorter ones simply stop counting.
+// Labels are K = heads values per step; an event's NLL is the sum over its heads.
 void score_batch(GenerationNetwork& network, const PerformanceConfig& config,
                  const std::vector<EncodedExample>& examples, PerformanceScore& score) {
   const int streams = static_cast<int>(examples.size());
   const InputLayout layout = config.input_layout();
   const int dense_size = layout.dense_size, groups = layout.num_groups();
-  const int vocab = config.num_event_classes();
+  const std::vector<int> heads = config.output_heads();
+  const int vocab = network.shape().num_logits(), k = static_cast<int>(heads.size());
+  std::vector<int> label(k);
   int steps = 0;
   for (const EncodedExample& e : examples) steps = std::max(steps, e.num_steps);
   std::vector<float> dense(static_cast<size_t>(streams) * dense_size);
@@ -41,21 +44,40 @@ void score_batch(GenerationNetwork& network, const PerformanceConfig& config,
     for (int s = 0; s < streams; ++s) {
       const EncodedExample& e = examples[s];
       if (t >= e.num_steps) continue;
-      const int label = static_cast<int>(e.labels[t]);
-      score.nll -=
-          log_softmax_at(logits.subspan(static_cast<size_t>(s) * vocab, vocab), 1.0, label);
+      std::copy_n(&e.labels[static_cast<size_t>(t) * k], k, label.begin());
+      score.nll -= log_softmax_heads(logits.subspan(static_cast<size_t>(s) * vocab, vocab), heads,
+                                     1.0, label);
     }
   }
 }
 
+// Seconds covered by the predicted events (all but the first): their time shifts, and for
+// the note encoding the last note's duration.
+double predicted_seconds(const AnyPerformance& any) {
+  if (const auto* notes = std::get_if<NotePerformance>(&any)) {
+    return (notes->num_steps() - (*notes)[0].time_shift) / static_cast<double>(kStepsPerSecond);
+  }
+  const Performance& performance = std::get<Performance>(any);
+  double seconds = 0;
+  for (size_t i = 1; i < performance.size(); ++i) {
+    if (performance[i].type == EventType::kTimeShift) seconds += performance[i].value;
+  }
+  return seconds / kStepsPerSecond;
+}
+
+size_t num_events(const AnyPerformance& any) {
+  return std::visit([](const auto& p) { return p.size(); }, any);
+}
+
 }  // namespace
 
-std::vector<Performance> eval_performances(const magenta::NoteSequence& sequence,
-                                           const PerformanceConfig& config) {
-  std::vector<Performance> out;
+std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& sequence,
+                                              const PerformanceConfig& config) {
+  std::vector<AnyPerformance> out;
   Statistics statistics;
   ExtractionOptions extraction;
   extraction.num_velocity_bins = config.num_velocity_bins;
+  extraction.note_performance = config.note_performance();
   extraction.min_events = kMinEvents;
   extraction.max_events = kMaxEvents;
   for (const auto& segment :
@@ -64,14 +86,13 @@ std::vector<Performance> eval_performances(const magenta::NoteSequence& sequence
         transpose_within_range(quantize_note_sequence_absolute(segment, kStepsPerSecond), 0);
     if (!kept) continue;
     std::optional<AnyPerformance> p = extract_performance(*kept, extraction, &statistics);
-    if (p && std::holds_alternative<Performance>(*p)) out.push_back(std::get<Performance>(*p));
+    if (p) out.push_back(std::move(*p));
   }
   return out;
 }
 
 PerformanceScore score_performances(GenerationNetwork& network, const PerformanceConfig& config,
-                                    const std::vector<Performance>& performances) {
-  PRNN_CHECK(!config.note_performance());
+                                    const std::vector<AnyPerformance>& performances) {
   PerformanceEncoder encoder(config);
   PerformanceScore score;
   std::vector<EncodedExample> batch;
@@ -79,15 +100,17 @@ PerformanceScore score_performances(GenerationNetwork& network, const Performanc
     if (!batch.empty()) score_batch(network, config, batch, score);
     batch.clear();
   };
-  for (const Performance& performance : performances) {
-    if (performance.size() < 2) continue;
+  for (const AnyPerformance& performance : performances) {
+    PRNN_CHECK(std::holds_alternative<NotePerformance>(performance) == config.note_performance());
+    if (num_events(performance) < 2) continue;
     EncodedExample example;
-    encoder.encode(performance, /*disable_conditioning=*/false, &example);
-    score.events += example.num_steps;
-    for (size_t i = 1; i < performance.size(); ++i) {
-      if (performance[i].type == EventType::kTimeShift)
-        score.seconds += performance[i].value / 100.0;
+    if (const auto* notes = std::get_if<NotePerformance>(&performance)) {
+      encoder.encode(*notes, &example);
+    } else {
+      encoder.encode(std::get<Performance>(performance), /*disable_conditioning=*/false, &example);
     }
+    score.events += example.num_steps;
+    score.seconds += predicted_seconds(performance);
     score.performances += 1;
     batch.push_back(std::move(example));
     if (static_cast<int>(batch.size()) == network.max_streams()) flush();
@@ -97,20 +120,32 @@ PerformanceScore score_performances(GenerationNetwork& network, const Performanc
 }
 
 double performance_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
-                                  const Performance& performance, const ControlValues& controls) {
-  PRNN_CHECK(!config.note_performance());
+                                  const AnyPerformance& performance,
+                                  const ControlValues& controls) {
+  PRNN_CHECK(std::holds_alternative<NotePerformance>(performance) == config.note_performance());
   PerformanceEncoder encoder(config);
   const InputLayout layout = config.input_layout();
   std::vector<float> dense(layout.dense_size);
   std::vector<int32_t> onehot(layout.num_groups());
-  const int vocab = config.num_event_classes();
+  const std::vector<int> heads = config.output_heads();
+  const int vocab = network.shape().num_logits();
+  const auto* notes = std::get_if<NotePerformance>(&performance);
+  const auto* events = std::get_if<Performance>(&performance);
+  std::vector<int> label(heads.size());
   network.reset();
   double total = 0;
-  for (size_t k = 0; k + 1 < performance.size(); ++k) {
-    encoder.encode_input(performance[k], config.has_control_signals() ? &controls : nullptr,
-                         dense.data(), onehot.data());
+  for (size_t k = 0; k + 1 < num_events(performance); ++k) {
+    if (notes) {
+      encoder.encode_input((*notes)[k], dense.data(), onehot.data());
+      const auto classes = note_event_to_classes((*notes)[k + 1]);
+      std::copy(classes.begin(), classes.end(), label.begin());
+    } else {
+      encoder.encode_input((*events)[k], config.has_control_signals() ? &controls : nullptr,
+                           dense.data(), onehot.data());
+      label[0] = event_to_class((*events)[k + 1]);
+    }
     std::span<const float> logits = network.step(1, onehot, dense);
-    total += log_softmax_at(logits.first(vocab), 1.0, event_to_class(performance[k + 1]));
+    total += log_softmax_heads(logits.first(vocab), heads, 1.0, label);
   }
   return total;
 }

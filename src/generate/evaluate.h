@@ -7,6 +7,8 @@
 // check, extraction: one program, at most 512 events, at least 32; no augmentation).
 // score_performances feeds each performance with teacher forcing (inputs as in training:
 // event t with the controls extracted at t+1) and sums −log p(event t+1), temperature 1.
+// For the note encoding (NotePerformances) an event's log p is the sum over its six heads
+// and the seconds are the shifts of the predicted notes plus the last one's duration.
 // Segments are scored together as one batch of network streams. Not thread-safe.
 #pragma once
 
@@ -16,6 +18,7 @@
 #include "generate/generation_network.h"
 #include "performance/config.h"
 #include "performance/control_signals.h"
+#include "performance/extractor.h"
 #include "performance/performance.h"
 #include "proto/music.pb.h"
 
@@ -28,16 +31,18 @@ struct PerformanceScore {
   int performances = 0;
 };
 
-std::vector<Performance> eval_performances(const magenta::NoteSequence& sequence,
-                                           const PerformanceConfig& config);
+// Performances of the config's kind: NotePerformances for the note encoding.
+std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& sequence,
+                                              const PerformanceConfig& config);
 
-// REQUIRES: network built for `config` (one-hot family).
+// REQUIRES: network built for `config`, performances of the config's kind.
 PerformanceScore score_performances(GenerationNetwork& network, const PerformanceConfig& config,
-                                    const std::vector<Performance>& performances);
+                                    const std::vector<AnyPerformance>& performances);
 
 // Magenta's performance_log_likelihood: constant `controls` (ignored by unconditioned
 // configs), inputs = events[:-1], temperature 1: Σ log p(event k), k = 1 … N−1.
+// REQUIRES: a performance of the config's kind.
 double performance_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
-                                  const Performance& performance, const ControlValues& controls);
+                                  const AnyPerformance& performance, const ControlValues& controls);
 
 }  // namespace prnn

@@ -64,10 +64,6 @@ std::vector<int> magenta_layer_sizes(const std::vector<NamedTensor>& tensors,
 GenerationModel build(Checkpoint checkpoint, const std::string& source, bool magenta) {
   GenerationModel model;
   model.config = &find_performance_config(checkpoint.config);
-  if (model.config->note_performance()) {
-    throw InputError(source + ": config " + checkpoint.config +
-                     " (note encoding) is not supported for generation");
-  }
   HParams hparams = default_hparams();
   if (magenta) {
     hparams.rnn_layer_sizes = magenta_layer_sizes(checkpoint.weights, source);

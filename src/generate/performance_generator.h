@@ -12,6 +12,15 @@
 // random numbers from StreamRng(seed + i). Control values follow the step position as
 // Magenta's _step_to_value: values[min(step · n div total, n − 1)].
 //
+// The note encoding (performance_with_dynamics_and_note_encoding) runs the same loop on
+// Magenta's NotePerformance: the primer becomes note tuples (not padded: set_length is a
+// no-op there) and a sequence's length is Σ shifts + the last note's duration; each event
+// samples its six heads. An empty primer starts from the encoding's default event (shift
+// 0, pitch 60, bin 1, 1 step) at gen_start, left out of the output (Magenta cannot start
+// from nothing). The result is trimmed to the section (notes starting after it dropped,
+// the others shortened to end by it; Magenta asserts it instead) and decoded with the
+// notes' own durations (max_note_duration does not apply, as in Magenta).
+//
 // Throws InputError for a primer note ending after the section start, or a section that
 // ends before it starts. Not thread-safe (uses the network).
 #pragma once
@@ -55,7 +64,7 @@ struct GeneratedPerformance {
 };
 
 // REQUIRES: the network was built for `config` with max_streams() >= num_outputs ·
-// beam_size · branch_factor; the config is of the one-hot family (not the note encoding).
+// beam_size · branch_factor.
 std::vector<GeneratedPerformance> generate_performances(GenerationNetwork& network,
                                                         const PerformanceConfig& config,
                                                         const magenta::NoteSequence& primer,

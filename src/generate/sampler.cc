@@ -70,4 +70,32 @@ double log_softmax_at(std::span<const float> logits, double temperature, int ind
   return logits[index] * inverse - top - std::log(total);
 }
 
+double sample_heads(std::span<const float> logits, std::span<const int> head_sizes,
+                    double temperature, StreamRng& rng, std::span<float> scratch,
+                    std::span<int> classes) {
+  PRNN_CHECK(classes.size() == head_sizes.size());
+  double log_prob = 0;
+  size_t offset = 0;
+  for (size_t h = 0; h < head_sizes.size(); ++h) {
+    const Sample sample =
+        sample_logits(logits.subspan(offset, head_sizes[h]), temperature, rng, scratch);
+    classes[h] = sample.index;
+    log_prob += sample.log_prob;
+    offset += head_sizes[h];
+  }
+  return log_prob;
+}
+
+double log_softmax_heads(std::span<const float> logits, std::span<const int> head_sizes,
+                         double temperature, std::span<const int> classes) {
+  PRNN_CHECK(classes.size() == head_sizes.size());
+  double total = 0;
+  size_t offset = 0;
+  for (size_t h = 0; h < head_sizes.size(); ++h) {
+    total += log_softmax_at(logits.subspan(offset, head_sizes[h]), temperature, classes[h]);
+    offset += head_sizes[h];
+  }
+  return total;
+}
+
 }  // namespace prnn

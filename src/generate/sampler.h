@@ -2,6 +2,11 @@
 // inverse CDF at a uniform random number; also the log-probability of the chosen class
 // under that tempered softmax (beam scores).
 //
+// Multi-head events (the note encoding: six softmax heads over one logits vector, in head
+// order) are sampled as Magenta's encoder does: one class per head, heads in order, each
+// from its own tempered softmax with its own uniform number; the event's log-probability
+// is the sum over heads (p = product). A single head gives exactly sample_logits.
+//
 // StreamRng: a per-stream xoshiro256** generator seeded through splitmix64, so a seed
 // gives the same streams on every platform. Plain values; no allocation.
 #pragma once
@@ -33,5 +38,16 @@ Sample sample_logits(std::span<const float> logits, double temperature, StreamRn
 
 // log softmax(logits / temperature)[index].
 double log_softmax_at(std::span<const float> logits, double temperature, int index);
+
+// logits: Σ head_sizes values, heads concatenated. Writes one class per head to
+// `classes` (head_sizes.size() values) and returns Σ log p. `scratch` holds the largest
+// head's size.
+double sample_heads(std::span<const float> logits, std::span<const int> head_sizes,
+                    double temperature, StreamRng& rng, std::span<float> scratch,
+                    std::span<int> classes);
+
+// Σ over heads of log softmax(head logits / temperature)[classes[h]].
+double log_softmax_heads(std::span<const float> logits, std::span<const int> head_sizes,
+                         double temperature, std::span<const int> classes);
 
 }  // namespace prnn

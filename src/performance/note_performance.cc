@@ -43,6 +43,18 @@ int64_t NotePerformance::num_steps() const {
   return steps;
 }
 
+void NotePerformance::trim_to_steps(int64_t steps) {
+  int64_t onset = 0;
+  for (size_t i = 0; i < events_.size(); ++i) {
+    onset += events_[i].time_shift;
+    if (onset >= steps) {
+      events_.resize(i);
+      return;
+    }
+    events_[i].duration = static_cast<int>(std::min<int64_t>(events_[i].duration, steps - onset));
+  }
+}
+
 magenta::NoteSequence NotePerformance::to_sequence(int instrument,
                                                    std::optional<int> program) const {
   const double seconds_per_step = 1.0 / steps_per_second_;

@@ -61,6 +61,10 @@ class NotePerformance {
 
   // Σ time shifts + the last note's duration.
   int64_t num_steps() const;
+  // Ends the performance at `steps` after its start (ours, for generation: Magenta's
+  // set_length is a no-op here): drops the notes starting at or after it and shortens the
+  // others to end by it.
+  void trim_to_steps(int64_t steps);
   // One note per event (the maximum note duration does not apply).
   magenta::NoteSequence to_sequence(int instrument = 0,
                                     std::optional<int> program = std::nullopt) const;

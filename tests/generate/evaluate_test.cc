@@ -56,10 +56,10 @@ TEST(Evaluate, EvalStagesSplitAtThirtySecondsAndCapAt512Events) {
     note->set_end_time(i * 0.1 + 0.05);
   }
   sequence.set_total_time(60);
-  std::vector<Performance> performances =
+  std::vector<AnyPerformance> performances =
       eval_performances(sequence, find_performance_config("performance_with_dynamics"));
   ASSERT_EQ(performances.size(), 2u);
-  for (const Performance& p : performances) EXPECT_EQ(p.size(), 512u);
+  for (const AnyPerformance& p : performances) EXPECT_EQ(std::get<Performance>(p).size(), 512u);
 }
 
 }  // namespace

@@ -18,8 +18,8 @@ ParamArena model_for(const PerformanceConfig& config) {
 class EventOnly : public StepInputEncoder {
  public:
   explicit EventOnly(const PerformanceConfig& config) : encoder_(config) {}
-  void encode(int, int c, int64_t, float* dense, int32_t* onehot) const override {
-    encoder_.encode_input(class_to_event(c), nullptr, dense, onehot);
+  void encode(int, std::span<const int> c, int64_t, float* dense, int32_t* onehot) const override {
+    encoder_.encode_input(class_to_event(c[0]), nullptr, dense, onehot);
   }
   PerformanceEncoder encoder_;
 };
