@@ -1,7 +1,6 @@
 #include "generate/performance_generator.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -23,12 +22,6 @@ T value_at(const std::vector<T>& values, int64_t step, int64_t total_steps) {
   return values[std::max<int64_t>(0, index)];
 }
 
-NoteEvent note_event_of(std::span<const int> classes) {
-  std::array<int64_t, 6> wide;
-  std::copy(classes.begin(), classes.end(), wide.begin());
-  return classes_to_note_event(wide);
-}
-
 // The network input of a step: the event and the controls of the position after it.
 class PerformanceStepInput : public StepInputEncoder {
  public:
@@ -39,7 +32,7 @@ class PerformanceStepInput : public StepInputEncoder {
   void encode(int, std::span<const int> event_classes, int64_t elapsed_steps, float* dense,
               int32_t* onehot) const override {
     if (config_.note_performance()) {
-      encoder_.encode_input(note_event_of(event_classes), dense, onehot);
+      encoder_.encode_input(classes_to_note_event(event_classes), dense, onehot);
       return;
     }
     const PerformanceEvent event = class_to_event(event_classes[0]);
@@ -219,7 +212,7 @@ std::vector<GeneratedPerformance> generate_note_performances(GenerationNetwork& 
     primed.primer_classes.insert(primed.primer_classes.end(), classes.begin(), classes.end());
   }
   primed.num_steps = [&](const GeneratedSequence& s) {
-    const NoteEvent last = note_event_of(std::span(s.events).last(heads.size()));
+    const NoteEvent last = classes_to_note_event(std::span(s.events).last(heads.size()));
     return sum_of_shifts(s.events, primed.steps_of_class, heads) + last.duration;
   };
   std::vector<std::vector<int>> passes;
@@ -231,7 +224,7 @@ std::vector<GeneratedPerformance> generate_note_performances(GenerationNetwork& 
     result.truncate(0);
     const std::span<const int> events = sequences[i].events;
     for (size_t e = seeded ? heads.size() : 0; e < events.size(); e += heads.size()) {
-      result.append(note_event_of(events.subspan(e, heads.size())));
+      result.append(classes_to_note_event(events.subspan(e, heads.size())));
     }
     result.trim_to_steps(primed.total_steps);
     out[i].num_events = static_cast<int>(result.size());

@@ -7,7 +7,16 @@
 // next() feeds the previous event with the current controls, samples the next one from
 // softmax(logits / temperature) and returns it. Controls the config does not use are
 // ignored. Weights are copied at construction (bf16 where the CPU supports it); next()
-// does not allocate. One object per client; not thread-safe.
+// does not allocate (note encoding: only when its queues grow). One object per client;
+// not thread-safe.
+//
+// A note-encoding model (six heads, one note per network step) streams the same kind of
+// events: each sampled note (one class per head at the current temperature) is turned into
+// time shifts, VELOCITY, NOTE_ON and, when time passes its end, NOTE_OFF events
+// (NoteEventQueue); the network steps once per note. A primer is converted to notes
+// (Performance → NoteSequence → NotePerformance; InputError for a gap or note longer than
+// 10 s); with none, the encoding's default event (shift 0, pitch 60, bin 1, one step) is
+// fed first and not returned, and time starts at 0.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +25,7 @@
 #include <vector>
 
 #include "generate/generation_network.h"
+#include "generate/note_event_queue.h"
 #include "generate/sampler.h"
 #include "performance/config.h"
 #include "performance/control_signals.h"
@@ -26,7 +36,7 @@ namespace prnn {
 
 class PerformanceStream {
  public:
-  // REQUIRES: params were built for `config`, a one-hot family config.
+  // REQUIRES: params were built for `config`.
   PerformanceStream(const PerformanceConfig& config, const ParamArena& params, uint64_t seed);
 
   // Back to the zero state. An empty primer means one TS100 of silence.
@@ -48,6 +58,9 @@ class PerformanceStream {
 
  private:
   void feed(const PerformanceEvent& event);
+  // The note encoding's reset() after the common part; `primer` may be empty.
+  void reset_notes(std::span<const PerformanceEvent> primer);
+  PerformanceEvent next_from_notes();
 
   const PerformanceConfig& config_;
   PerformanceEncoder encoder_;
@@ -60,6 +73,10 @@ class PerformanceStream {
   std::vector<float> dense_, scratch_;
   std::vector<int32_t> onehot_;
   std::span<const float> logits_;
+  // Note encoding only.
+  std::vector<int> heads_, sampled_;
+  NoteEvent last_note_{};
+  NoteEventQueue notes_;
 };
 
 }  // namespace prnn

@@ -50,10 +50,10 @@ std::array<int, 6> note_event_to_classes(const NoteEvent& event, const NoteEncod
           duration % s.duration_per_segment};
 }
 
-NoteEvent classes_to_note_event(std::span<const int64_t> c, const NoteEncodingSizes& s) {
+NoteEvent classes_to_note_event(std::span<const int> c, const NoteEncodingSizes& s) {
   PRNN_CHECK(c.size() == 6);
-  return {static_cast<int>(c[0] * s.shift_per_segment + c[1]), static_cast<int>(c[2]),
-          static_cast<int>(c[3] + 1), static_cast<int>(c[4] * s.duration_per_segment + c[5] + 1)};
+  return {c[0] * s.shift_per_segment + c[1], c[2], c[3] + 1,
+          c[4] * s.duration_per_segment + c[5] + 1};
 }
 
 PerformanceEncoder::PerformanceEncoder(const PerformanceConfig& config)

@@ -31,7 +31,7 @@ PerformanceEvent class_to_event(int index, int max_shift_steps = kDefaultMaxShif
 // `sizes` defaults to the configuration's (shift 0–1000, duration 1–1000).
 std::array<int, 6> note_event_to_classes(const NoteEvent& event,
                                          const NoteEncodingSizes& sizes = note_encoding_sizes());
-NoteEvent classes_to_note_event(std::span<const int64_t> classes,
+NoteEvent classes_to_note_event(std::span<const int> classes,
                                 const NoteEncodingSizes& sizes = note_encoding_sizes());
 
 // One encoded example: T = events − 1 steps; input t encodes event t (and the controls

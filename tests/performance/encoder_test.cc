@@ -73,8 +73,7 @@ TEST(EncoderGolden, Case12NoteEncoding) {
             (std::array<int, 6>{0, 0, 67, 15, 19, 24}));
   const NoteEvent event{155, 64, 13, 310};
   const auto classes = note_event_to_classes(event);
-  const std::vector<int64_t> labels(classes.begin(), classes.end());
-  EXPECT_EQ(classes_to_note_event(labels), event);
+  EXPECT_EQ(classes_to_note_event(classes), event);
   PerformanceEncoder encoder(config);
   int32_t onehot[6];
   encoder.encode_input(event, nullptr, onehot);

@@ -63,8 +63,7 @@ TEST(PerformanceProperties, ClassIndicesRoundTrip) {
     }
     for (const auto& event : notes.events()) {
       const auto classes = note_event_to_classes(event);
-      const std::vector<int64_t> labels(classes.begin(), classes.end());
-      ASSERT_EQ(classes_to_note_event(labels), event);
+      ASSERT_EQ(classes_to_note_event(classes), event);
     }
   }
 }
