@@ -1,10 +1,10 @@
 // Generation and scoring with the note encoding (performance_with_dynamics_and_note_encoding,
 // six softmax heads): a model forced to one note tuple gives notes computed by hand from
 // Magenta's rules (REFERENCE.md §5 NotePerformance, §10 _generate), written to MIDI and read
-// back; an empty primer; a random model's outputs are valid and reproducible; the
-// log-likelihood of a NotePerformance is the sum over heads of log-softmax values computed
-// here from the network's logits; `performance_rnn evaluate` and `generate` run on a note
-// checkpoint.
+// back; NotePerformance decoding against note_seq's; an empty primer; a random model's outputs are
+// valid and reproducible; the log-likelihood of a NotePerformance is the sum over heads of
+// log-softmax values computed here from the network's logits; `performance_rnn evaluate` and
+// `generate` run on a note checkpoint.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -67,6 +67,36 @@ magenta::NoteSequence chord_primer() {  // --primer_pitches=[60,64,67]
   }
   primer.set_total_time(0.5);
   return primer;
+}
+
+TEST(NoteGeneration, NotePerformanceToSequenceMatchesNoteSeq) {
+  // note_seq's NotePerformance (start step 51, 32 bins, built on an empty quantized
+  // sequence) decoded with to_sequence(max_note_duration=5): the fixture holds the command.
+  const std::string path =
+      std::string(PRNN_SOURCE_DIR) + "/tests/fixtures/generate/note_performance_to_sequence.json";
+  const nlohmann::json fixture = nlohmann::json::parse(read_file(path));
+  magenta::NoteSequence empty;
+  empty.mutable_quantization_info()->set_steps_per_second(100);
+  NotePerformance performance = NotePerformance::from_quantized_sequence(empty, 51, 32);
+  for (const auto& e : fixture["events"]) {
+    performance.append({e[0].get<int>(), e[1].get<int>(), e[2].get<int>(), e[3].get<int>()});
+  }
+  EXPECT_EQ(performance.num_steps(), fixture["num_steps"].get<int64_t>());
+  const magenta::NoteSequence sequence = performance.to_sequence();
+  EXPECT_EQ(sequence.ticks_per_quarter(), fixture["ticks_per_quarter"].get<int>());
+  EXPECT_NEAR(sequence.total_time(), fixture["total_time"].get<double>(), 1e-9);
+  ASSERT_EQ(sequence.notes_size(), static_cast<int>(fixture["notes"].size()));
+  for (int i = 0; i < sequence.notes_size(); ++i) {
+    const auto& expected = fixture["notes"][i];
+    const auto& note = sequence.notes(i);
+    EXPECT_EQ(note.pitch(), expected[0].get<int>()) << i;
+    EXPECT_EQ(note.velocity(), expected[1].get<int>()) << i;
+    EXPECT_NEAR(note.start_time(), expected[2].get<double>(), 1e-9) << i;
+    EXPECT_NEAR(note.end_time(), expected[3].get<double>(), 1e-9) << i;
+    EXPECT_EQ(note.program(), expected[4].get<int>()) << i;
+    EXPECT_EQ(note.instrument(), expected[5].get<int>()) << i;
+    EXPECT_EQ(note.is_drum(), expected[6].get<bool>()) << i;
+  }
 }
 
 TEST(NoteGeneration, ForcedTupleGivesTheNotesComputedByHand) {
