@@ -89,8 +89,17 @@ void lstm_tile(const LstmBlocks& a, int block) {
         const __m512 c_new =
             _mm512_fmadd_ps(_mm512_loadu_ps(cb), sigmoid512(acc[b][u][2]),
                             _mm512_mul_ps(sigmoid512(acc[b][u][0]), tanh512(acc[b][u][1])));
+        const __m512 h_new = _mm512_mul_ps(tanh512(c_new), sigmoid512(acc[b][u][3]));
         _mm512_storeu_ps(cb, c_new);
-        _mm512_storeu_ps(hb, _mm512_mul_ps(tanh512(c_new), sigmoid512(acc[b][u][3])));
+        _mm512_storeu_ps(hb, h_new);
+        const __m256i h_bf16 = reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(h_new));
+        for (int d = 0; d < 2; ++d) {
+          if (a.h_bf16[d] != nullptr) {
+            _mm256_storeu_si256(
+                reinterpret_cast<__m256i*>(a.h_bf16[d] + b * a.h_bf16_stride[d] + (block + u) * 16),
+                h_bf16);
+          }
+        }
       } else {
 #pragma GCC unroll 32
         for (int g = 0; g < 4; ++g)
@@ -197,6 +206,9 @@ void run_lstm_blocks(const LstmBlocks& a, int block_begin, int block_end) {
       if constexpr (kCellUpdate) {
         group.c += b * a.hp;
         group.h += b * a.hp;
+        for (int d = 0; d < 2; ++d) {
+          if (group.h_bf16[d] != nullptr) group.h_bf16[d] += b * a.h_bf16_stride[d];
+        }
       } else {
         group.gates += b * a.gates_stride;
       }

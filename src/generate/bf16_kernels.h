@@ -35,6 +35,9 @@ struct LstmBlocks {
   float* c = nullptr;
   float* h = nullptr;
   int hp = 0;
+  // lstm_blocks also writes bf16(h') to these (B, ·) arrays when not null (unit u at u).
+  uint16_t* h_bf16[2] = {nullptr, nullptr};
+  int h_bf16_stride[2] = {0, 0};
   float* gates = nullptr;
   int gates_stride = 0;
 };

@@ -1,8 +1,11 @@
 #include "generate/generation_network.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "base/error.h"
 #include "generate/bf16_kernels.h"
@@ -102,7 +105,7 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, 
               weight(r, magenta_column(col, hidden));
       layer.init.assign(static_cast<size_t>(max_streams) * packed_gates, 0.0f);
     }
-    layer.x.assign(static_cast<size_t>(max_streams) * layer.rows, 0);
+    layer.x.assign(2 * static_cast<size_t>(max_streams) * layer.rows, 0);
   }
 
   int widest = 0;
@@ -148,6 +151,7 @@ size_t GenerationNetwork::weight_bytes() const {
 }
 
 void GenerationNetwork::reset() {
+  x_stale_ = true;
   for (Layer& layer : layers_) {
     std::fill(layer.c.begin(), layer.c.end(), 0.0f);
     std::fill(layer.h.begin(), layer.h.end(), 0.0f);
@@ -155,6 +159,7 @@ void GenerationNetwork::reset() {
 }
 
 void GenerationNetwork::reset_stream(int stream) {
+  x_stale_ = true;
   PRNN_CHECK(stream >= 0 && stream < max_streams_);
   for (Layer& layer : layers_) {
     std::fill_n(layer.c.begin() + static_cast<size_t>(stream) * layer.padded, layer.padded, 0.0f);
@@ -165,6 +170,7 @@ void GenerationNetwork::reset_stream(int stream) {
 void GenerationNetwork::copy_stream(int from, int to) {
   PRNN_CHECK(from >= 0 && from < max_streams_ && to >= 0 && to < max_streams_);
   if (from == to) return;
+  x_stale_ = true;
   for (Layer& layer : layers_) {
     const size_t n = layer.padded;
     std::memcpy(&layer.c[to * n], &layer.c[from * n], n * sizeof(float));
@@ -173,6 +179,7 @@ void GenerationNetwork::copy_stream(int from, int to) {
 }
 
 void GenerationNetwork::reorder_streams(std::span<const int> sources) {
+  x_stale_ = true;
   PRNN_CHECK(sources.size() <= static_cast<size_t>(max_streams_));
   for (Layer& layer : layers_) {
     const size_t n = layer.padded;
@@ -231,15 +238,74 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
     prime_chunk_fp32(num_streams, 1, onehot.data(), dense.data(), logits.data(), 0);
     return logits;
   }
-  gather_inputs(num_streams, onehot.data(), dense.data(), layers_[0].init.data());
-  for (int l = 0; l < shape_.num_layers(); ++l) layer_step_bf16(l, num_streams);
-  const Layer& top = layers_.back();
-  for (int b = 0; b < num_streams; ++b) {
-    bf16_kernels::to_bf16(&top.h[static_cast<size_t>(b) * top.padded], top.padded,
-                          &top_x_[static_cast<size_t>(b) * top.padded]);
+  if (x_stale_) refresh_inputs();
+    // One parallel region per step: each thread takes a fixed share of every layer's unit
+    // blocks (and of the dense layer's columns); a barrier after each layer.
+#pragma omp parallel num_threads(threads_) if (threads_ > 1)
+  {
+    const int thread = omp_get_thread_num(), threads = omp_get_num_threads();
+    auto share = [&](int blocks) {
+      return std::pair(blocks * thread / threads, blocks * (thread + 1) / threads);
+    };
+    const int layer0_blocks = layers_[0].padded / kBlock;
+    const auto [first0, end0] = share(layer0_blocks);
+    gather_inputs(num_streams, onehot.data(), dense.data(), layers_[0].init.data(), first0 * 64,
+                  end0 * 64);
+    for (int l = 0; l < shape_.num_layers(); ++l) {
+      const auto [first, end] = share(layers_[l].padded / kBlock);
+      bf16_kernels::lstm_blocks(step_args(l, num_streams), first, end);
+#pragma omp barrier
+    }
+    const Layer& top = layers_.back();
+    const auto [first, end] = share(padded_logits_ / kBlock);
+    bf16_kernels::dense_blocks(out_packed_.data(), top.padded / 2, first, end, num_streams,
+                               top_x_.data(), top.padded, out_bias_.data(), padded_out_.data(),
+                               padded_logits_);
   }
-  output_bf16(num_streams, top_x_.data(), top.padded, logits.data());
+  parity_ ^= 1;
+  for (int b = 0; b < num_streams; ++b) {
+    std::memcpy(&logits[static_cast<size_t>(b) * vocab],
+                &padded_out_[static_cast<size_t>(b) * padded_logits_], vocab * sizeof(float));
+  }
   return logits;
+}
+
+// The bf16 product inputs of the current parity from the fp32 state: each layer's own h
+// for every stream (the h of the layer below is written by that layer's step).
+void GenerationNetwork::refresh_inputs() {
+  for (Layer& layer : layers_) {
+    const int below = layer.rows - layer.padded;
+    for (int b = 0; b < max_streams_; ++b) {
+      bf16_kernels::to_bf16(&layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
+                            &layer_x(layer, parity_)[static_cast<size_t>(b) * layer.rows + below]);
+    }
+  }
+  x_stale_ = false;
+}
+
+uint16_t* GenerationNetwork::layer_x(Layer& layer, int parity) const {
+  return layer.x.data() + static_cast<size_t>(parity) * max_streams_ * layer.rows;
+}
+
+// Layer l's step at the current parity p: reads x[p] = [h below (this step) | own h
+// (previous step)], writes bf16(h') into its own x[1 − p] (next step) and into the layer
+// above's x[p] (or the dense layer's input).
+bf16_kernels::LstmBlocks GenerationNetwork::step_args(int l, int num_streams) {
+  Layer& layer = layers_[l];
+  bf16_kernels::LstmBlocks args =
+      l == 0 ? recurrent_args(l, num_streams, layer.init.data(), 4 * layer.padded, parity_)
+             : recurrent_args(l, num_streams, layer.gate_bias.data(), 0, parity_);
+  const int below = layer.rows - layer.padded;
+  args.h_bf16[0] = layer_x(layer, parity_ ^ 1) + below;
+  args.h_bf16_stride[0] = layer.rows;
+  if (l + 1 < shape_.num_layers()) {
+    args.h_bf16[1] = layer_x(layers_[l + 1], parity_);
+    args.h_bf16_stride[1] = layers_[l + 1].rows;
+  } else {
+    args.h_bf16[1] = top_x_.data();
+    args.h_bf16_stride[1] = layer.padded;
+  }
+  return args;
 }
 
 void GenerationNetwork::prime(int num_streams, int steps, std::span<const int32_t> onehot,
@@ -280,26 +346,28 @@ void GenerationNetwork::prime(int num_streams, int steps, std::span<const int32_
 // Layer 0's gate pre-activations of `rows` input rows: bias + dense·rows + the one-hot
 // rows, into gates (rows, 4 Hp).
 void GenerationNetwork::gather_inputs(int rows, const int32_t* onehot, const float* dense,
-                                      float* gates) const {
+                                      float* gates, int first_column, int end_column) const {
   const Layer& layer = layers_[0];
   const int width = 4 * layer.padded, groups = shape_.input.num_groups();
   const int dense_size = shape_.input.dense_size;
+  const size_t columns = end_column - first_column;
   for (int b = 0; b < rows; ++b) {
-    float* init = &gates[static_cast<size_t>(b) * width];
-    std::memcpy(init, layer.gate_bias.data(), width * sizeof(float));
+    float* init = &gates[static_cast<size_t>(b) * width + first_column];
+    std::memcpy(init, &layer.gate_bias[first_column], columns * sizeof(float));
     for (int d = 0; d < dense_size; ++d) {
       const float v = dense[static_cast<size_t>(b) * dense_size + d];
       if (v == 0.0f) continue;
-      const float* row = &layer.input_rows[static_cast<size_t>(d) * width];
-      for (int g = 0; g < width; ++g) init[g] += v * row[g];
+      const float* row = &layer.input_rows[static_cast<size_t>(d) * width + first_column];
+      for (size_t g = 0; g < columns; ++g) init[g] += v * row[g];
     }
     int offset = dense_size;
     for (int k = 0; k < groups; ++k) {
       const int index = onehot[static_cast<size_t>(b) * groups + k];
       PRNN_CHECK(index < shape_.input.onehot_sizes[k]);
       if (index >= 0) {
-        const float* row = &layer.input_rows[static_cast<size_t>(offset + index) * width];
-        for (int g = 0; g < width; ++g) init[g] += row[g];
+        const float* row =
+            &layer.input_rows[static_cast<size_t>(offset + index) * width + first_column];
+        for (size_t g = 0; g < columns; ++g) init[g] += row[g];
       }
       offset += shape_.input.onehot_sizes[k];
     }
@@ -315,14 +383,15 @@ void GenerationNetwork::for_blocks(int blocks, int piece, Body body) const {
 }
 
 bf16_kernels::LstmBlocks GenerationNetwork::recurrent_args(int l, int num_streams,
-                                                           const float* init, int init_stride) {
+                                                           const float* init, int init_stride,
+                                                           int parity) {
   Layer& layer = layers_[l];
   bf16_kernels::LstmBlocks args;
   args.w = layer.packed.data();
   args.k_pairs = layer.rows / 2;
   args.k_end = layer.rows / 2;
   args.num_streams = num_streams;
-  args.x = layer.x.data();
+  args.x = layer_x(layer, parity);
   args.x_stride = layer.rows;
   args.init = init;
   args.init_stride = init_stride;
@@ -330,22 +399,6 @@ bf16_kernels::LstmBlocks GenerationNetwork::recurrent_args(int l, int num_stream
   args.h = layer.h.data();
   args.hp = layer.padded;
   return args;
-}
-
-void GenerationNetwork::layer_step_bf16(int l, int num_streams) {
-  Layer& layer = layers_[l];
-  const int below = l == 0 ? 0 : layers_[l - 1].padded;
-  // x = [h of the layer below (new) | own h (previous)] in bf16.
-  for (int b = 0; b < num_streams; ++b) {
-    uint16_t* x = &layer.x[static_cast<size_t>(b) * layer.rows];
-    if (l > 0) bf16_kernels::to_bf16(&layers_[l - 1].h[static_cast<size_t>(b) * below], below, x);
-    bf16_kernels::to_bf16(&layer.h[static_cast<size_t>(b) * layer.padded], layer.padded, x + below);
-  }
-  const bf16_kernels::LstmBlocks args =
-      l == 0 ? recurrent_args(l, num_streams, layer.init.data(), 4 * layer.padded)
-             : recurrent_args(l, num_streams, layer.gate_bias.data(), 0);
-  for_blocks(layer.padded / kBlock, num_streams == 1 ? 4 : 1,
-             [&](int begin, int end) { bf16_kernels::lstm_blocks(args, begin, end); });
 }
 
 // Scratch of prime() (and of the fp32 step) for `rows` rows; grows only.
@@ -383,7 +436,8 @@ void GenerationNetwork::output_bf16(int rows, const uint16_t* top_h, int x_strid
 void GenerationNetwork::prime_chunk_bf16(int num_streams, int steps, const int32_t* onehot,
                                          const float* dense, float* logits, int first_logit_row) {
   const int rows = steps * num_streams;
-  gather_inputs(rows, onehot, dense, prime_gates_.data());
+  if (x_stale_) refresh_inputs();
+  gather_inputs(rows, onehot, dense, prime_gates_.data(), 0, 4 * layers_[0].padded);
   for (int l = 0; l < shape_.num_layers(); ++l) {
     Layer& layer = layers_[l];
     const int below = l == 0 ? 0 : layers_[l - 1].padded;
@@ -402,23 +456,21 @@ void GenerationNetwork::prime_chunk_bf16(int num_streams, int steps, const int32
       for_blocks(layer.padded / kBlock, 1,
                  [&](int begin, int end) { bf16_kernels::gate_blocks(args, begin, end); });
     }
-    for (int t = 0; t < steps; ++t) {  // the recurrent product, step by step
-      for (int b = 0; b < num_streams; ++b) {
-        bf16_kernels::to_bf16(&layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
-                              &layer.x[static_cast<size_t>(b) * layer.rows + below]);
-      }
+    int parity = parity_;
+    for (int t = 0; t < steps; ++t, parity ^= 1) {  // the recurrent product, step by step
       bf16_kernels::LstmBlocks args = recurrent_args(
-          l, num_streams, &prime_gates_[static_cast<size_t>(t) * num_streams * stride], stride);
+          l, num_streams, &prime_gates_[static_cast<size_t>(t) * num_streams * stride], stride,
+          parity);
       args.k_begin = below / 2;
+      args.h_bf16[0] = layer_x(layer, parity ^ 1) + below;
+      args.h_bf16_stride[0] = layer.rows;
+      args.h_bf16[1] = &prime_x_[static_cast<size_t>(t) * num_streams * sequence_width_];
+      args.h_bf16_stride[1] = sequence_width_;
       for_blocks(layer.padded / kBlock, num_streams == 1 ? 4 : 1,
                  [&](int begin, int end) { bf16_kernels::lstm_blocks(args, begin, end); });
-      for (int b = 0; b < num_streams; ++b) {
-        bf16_kernels::to_bf16(
-            &layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
-            &prime_x_[(static_cast<size_t>(t) * num_streams + b) * sequence_width_]);
-      }
     }
   }
+  x_stale_ = true;  // streams past B keep their inputs at the old parity
   if (logits == nullptr) return;
   output_bf16(rows - first_logit_row,
               &prime_x_[static_cast<size_t>(first_logit_row) * sequence_width_], sequence_width_,

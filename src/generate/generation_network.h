@@ -7,10 +7,15 @@
 // epilogue; layer 0's input rows stay fp32 and are gathered (one-hot) or accumulated
 // (dense values). The forget bias (1.0, BasicLSTMCell's) is added at run time, as
 // Magenta does; the stored weights do not include it. The dense layer is packed the same
-// way. Per-step work allocates nothing; all buffers are sized at construction.
+// way. The epilogue also writes bf16(h') straight into the next product inputs (its own
+// layer's for the next step, double-buffered by step parity, and the layer above's), so a
+// step converts nothing. Per-step work allocates nothing; all buffers are sized at
+// construction (prime()'s scratch at its first call).
 //
-// Ownership: the network copies what it needs from the ParamArena. Not thread-safe; a
-// step uses OpenMP over the unit blocks when more than one thread is allowed.
+// Ownership: the network copies what it needs from the ParamArena. Not thread-safe; with
+// more than one thread allowed a step is ONE OpenMP parallel region, each thread a fixed
+// share of every layer's unit blocks, a barrier after each layer (results do not depend
+// on the thread count).
 //
 // Letters: B streams, L layers, H hidden units, G = 4H gates, I layer-0 input rows,
 // D dense input values, K one-hot groups, V logits.
@@ -72,7 +77,8 @@ class GenerationNetwork {
   void prime(int num_streams, int steps, std::span<const int32_t> onehot,
              std::span<const float> dense, std::span<float> logits = {});
 
-  // Threads used by step() (OpenMP); 1 by default, which is fastest on a busy machine.
+  // Threads used by step() (OpenMP); 1 by default. Two pay only when both cores are free:
+  // a step then waits on 3 barriers, and a preempted thread stalls all of them.
   void set_threads(int threads) { threads_ = threads < 1 ? 1 : threads; }
 
   // State of one stream in one layer (H values), Magenta's c and h.
@@ -89,15 +95,22 @@ class GenerationNetwork {
     std::vector<float> input_rows;    // layer 0: (I, 4 Hp) packed column order
     std::vector<float> kernel, bias;  // fp32 path: Magenta's [I + H, 4H] and [4H]
     std::vector<float> c, h;          // (B, Hp)
-    std::vector<uint16_t> x;          // (B, K) bf16 product input
-    std::vector<float> init;          // layer 0: (B, 4 Hp) bias + input rows
+    // bf16 product inputs [h below | own h], (2, B, K): parity p is read by the step at
+    // parity p, which writes the own-h part of 1 − p.
+    std::vector<uint16_t> x;
+    std::vector<float> init;  // layer 0: (B, 4 Hp) bias + input rows
   };
-  void gather_inputs(int rows, const int32_t* onehot, const float* dense, float* gates) const;
+  // Layer 0's gate rows (rows, 4 Hp) from the inputs, columns [first_column, end_column).
+  void gather_inputs(int rows, const int32_t* onehot, const float* dense, float* gates,
+                     int first_column, int end_column) const;
   template <typename Body>
   void for_blocks(int blocks, int piece, Body body) const;
+  // The recurrent product of a layer reading x at `parity`.
   bf16_kernels::LstmBlocks recurrent_args(int layer, int num_streams, const float* init,
-                                          int init_stride);
-  void layer_step_bf16(int layer, int num_streams);
+                                          int init_stride, int parity);
+  bf16_kernels::LstmBlocks step_args(int layer, int num_streams);
+  void refresh_inputs();
+  uint16_t* layer_x(Layer& layer, int parity) const;
   void output_bf16(int rows, const uint16_t* top_h, int x_stride, float* logits);
   void reserve_prime_rows(int rows);
   // T steps of B streams (rows = T·B ≤ the reserved rows); logits of rows from
@@ -112,6 +125,8 @@ class GenerationNetwork {
   bool use_bf16_;
   float forget_bias_;
   int threads_ = 1;
+  int parity_ = 0;       // which x the next step reads
+  bool x_stale_ = true;  // the state changed outside step(): x must be refreshed
   std::vector<Layer> layers_;
   // Dense layer: packed bf16 weights over Vp = V rounded up to 16 columns, padded biases;
   // fp32 path: Magenta's [H, V] weights.
