@@ -33,7 +33,7 @@ struct CellBackward {
   const float* gates = nullptr;      // (B, 4H) activations from the forward
   const float* c = nullptr;          // (B, H)
   const float* c_prev = nullptr;     // (B, H)
-  const float* dh_output = nullptr;  // (B, H) d loss / d output (before dropout), or null = 0
+  const float* dh_output = nullptr;  // (B, H) d loss / d output (before dropout)
   const float* dh_next = nullptr;    // (B, H) d loss / d h via the next step's product, or null
   float* dc = nullptr;               // (B, H) in: from the next step; out: to the previous step
   void* dz = nullptr;                // (B, 4H) out, op_type: d loss / d z
