@@ -239,28 +239,34 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
     return logits;
   }
   if (x_stale_) refresh_inputs();
-    // One parallel region per step: each thread takes a fixed share of every layer's unit
-    // blocks (and of the dense layer's columns); a barrier after each layer.
-#pragma omp parallel num_threads(threads_) if (threads_ > 1)
-  {
-    const int thread = omp_get_thread_num(), threads = omp_get_num_threads();
+  // One parallel region per step: each thread takes a fixed share of every layer's unit
+  // blocks (and of the dense layer's columns); a barrier after each layer. One thread
+  // runs the same body without entering a region.
+  auto run = [&](int thread, int threads) {
     auto share = [&](int blocks) {
       return std::pair(blocks * thread / threads, blocks * (thread + 1) / threads);
     };
-    const int layer0_blocks = layers_[0].padded / kBlock;
-    const auto [first0, end0] = share(layer0_blocks);
+    const auto [first0, end0] = share(layers_[0].padded / kBlock);
     gather_inputs(num_streams, onehot.data(), dense.data(), layers_[0].init.data(), first0 * 64,
                   end0 * 64);
     for (int l = 0; l < shape_.num_layers(); ++l) {
       const auto [first, end] = share(layers_[l].padded / kBlock);
       bf16_kernels::lstm_blocks(step_args(l, num_streams), first, end);
+      if (threads > 1) {
 #pragma omp barrier
+      }
     }
     const Layer& top = layers_.back();
     const auto [first, end] = share(padded_logits_ / kBlock);
     bf16_kernels::dense_blocks(out_packed_.data(), top.padded / 2, first, end, num_streams,
                                top_x_.data(), top.padded, out_bias_.data(), padded_out_.data(),
                                padded_logits_);
+  };
+  if (threads_ == 1) {
+    run(0, 1);
+  } else {
+#pragma omp parallel num_threads(threads_)
+    run(omp_get_thread_num(), omp_get_num_threads());
   }
   parity_ ^= 1;
   for (int b = 0; b < num_streams; ++b) {
