@@ -28,25 +28,37 @@ void score_batch(GenerationNetwork& network, const PerformanceConfig& config,
   std::vector<int> label(k);
   int steps = 0;
   for (const EncodedExample& e : examples) steps = std::max(steps, e.num_steps);
-  std::vector<float> dense(static_cast<size_t>(streams) * dense_size);
-  std::vector<int32_t> onehot(static_cast<size_t>(streams) * groups);
+  // Teacher forcing in sequence passes of up to kChunkSteps steps (prime(): the input
+  // projections of a chunk's rows as one product each), continuing from the state.
+  constexpr int kChunkSteps = 32;
+  const size_t rows = static_cast<size_t>(std::min(steps, kChunkSteps)) * streams;
+  std::vector<float> dense(rows * dense_size), logits(rows * vocab);
+  std::vector<int32_t> onehot(rows * groups);
   network.reset();
-  for (int t = 0; t < steps; ++t) {
-    for (int s = 0; s < streams; ++s) {
-      const EncodedExample& e = examples[s];
-      const int at = std::min(t, e.num_steps - 1);
-      std::copy_n(&e.dense[static_cast<size_t>(at) * dense_size], dense_size,
-                  &dense[static_cast<size_t>(s) * dense_size]);
-      std::copy_n(&e.onehot[static_cast<size_t>(at) * groups], groups,
-                  &onehot[static_cast<size_t>(s) * groups]);
+  for (int t0 = 0; t0 < steps; t0 += kChunkSteps) {
+    const int chunk = std::min(kChunkSteps, steps - t0);
+    for (int t = 0; t < chunk; ++t) {
+      for (int s = 0; s < streams; ++s) {
+        const EncodedExample& e = examples[s];
+        const int at = std::min(t0 + t, e.num_steps - 1);
+        const size_t row = static_cast<size_t>(t) * streams + s;
+        std::copy_n(&e.dense[static_cast<size_t>(at) * dense_size], dense_size,
+                    &dense[row * dense_size]);
+        std::copy_n(&e.onehot[static_cast<size_t>(at) * groups], groups, &onehot[row * groups]);
+      }
     }
-    std::span<const float> logits = network.step(streams, onehot, dense);
-    for (int s = 0; s < streams; ++s) {
-      const EncodedExample& e = examples[s];
-      if (t >= e.num_steps) continue;
-      std::copy_n(&e.labels[static_cast<size_t>(t) * k], k, label.begin());
-      score.nll -= log_softmax_heads(logits.subspan(static_cast<size_t>(s) * vocab, vocab), heads,
-                                     1.0, label);
+    const size_t used = static_cast<size_t>(chunk) * streams;
+    network.prime(streams, chunk, std::span(onehot).first(used * groups),
+                  std::span(dense).first(used * dense_size), std::span(logits).first(used * vocab));
+    for (int t = 0; t < chunk; ++t) {
+      for (int s = 0; s < streams; ++s) {
+        const EncodedExample& e = examples[s];
+        if (t0 + t >= e.num_steps) continue;
+        std::copy_n(&e.labels[static_cast<size_t>(t0 + t) * k], k, label.begin());
+        const size_t row = static_cast<size_t>(t) * streams + s;
+        score.nll -=
+            log_softmax_heads(std::span(logits).subspan(row * vocab, vocab), heads, 1.0, label);
+      }
     }
   }
 }
