@@ -9,6 +9,46 @@
 #include "nn/fast_math.h"
 
 namespace prnn {
+namespace {
+
+// Row kernels, compiled per instruction set. They are called from inside the parallel
+// region below: GCC outlines a region's body into a function that target_clones would
+// not reach, so the vector work lives here.
+#define PRNN_PER_ISA [[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
+
+PRNN_PER_ISA float row_max(const float* z, int size) {
+  float max = z[0];
+#pragma omp simd reduction(max : max)
+  for (int c = 0; c < size; ++c) max = z[c] > max ? z[c] : max;
+  return max;
+}
+
+// z ← e^(z − max) in place; returns Σ.
+PRNN_PER_ISA float exp_shifted_in_place(float* z, int size, float max) {
+  float sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (int c = 0; c < size; ++c) {
+    z[c] = fast_exp(z[c] - max);
+    sum += z[c];
+  }
+  return sum;
+}
+
+PRNN_PER_ISA float sum_exp_shifted(const float* z, int size, float max) {
+  float sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (int c = 0; c < size; ++c) sum += fast_exp(z[c] - max);
+  return sum;
+}
+
+PRNN_PER_ISA void scale_in_place(float* z, int size, float factor) {
+#pragma omp simd
+  for (int c = 0; c < size; ++c) z[c] *= factor;
+}
+
+#undef PRNN_PER_ISA
+
+}  // namespace
 
 int64_t count_predictions(const int32_t* labels, int64_t count) {
   int64_t n = 0;
@@ -44,20 +84,12 @@ BatchStats softmax_cross_entropy(const SoftmaxXentArgs& a) {
           if (a.gradients) std::fill(z, z + size, 0.0f);
           continue;
         }
-        const int argmax = static_cast<int>(std::max_element(z, z + size) - z);
-        const float max = z[argmax];
+        const float max = row_max(z, size);
+        const int argmax = static_cast<int>(std::find(z, z + size, max) - z);  // the first
         const float label_logit = z[label] - max;
-        float sum = 0;
-        if (a.gradients) {  // keep e^(z - max) for the gradient
-#pragma omp simd reduction(+ : sum)
-          for (int c = 0; c < size; ++c) {
-            z[c] = fast_exp(z[c] - max);
-            sum += z[c];
-          }
-        } else {
-#pragma omp simd reduction(+ : sum)
-          for (int c = 0; c < size; ++c) sum += fast_exp(z[c] - max);
-        }
+        // With gradients, keep e^(z - max) for them.
+        const float sum =
+            a.gradients ? exp_shifted_in_place(z, size, max) : sum_exp_shifted(z, size, max);
         st.cross_entropy_sum += std::log(static_cast<double>(sum)) - label_logit;
         ++st.predictions;
         const bool correct = argmax == label;
@@ -76,9 +108,7 @@ BatchStats softmax_cross_entropy(const SoftmaxXentArgs& a) {
           st.class_correct[label] += correct;
         }
         if (a.gradients) {
-          const float scale = inv_predictions / sum;
-#pragma omp simd
-          for (int c = 0; c < size; ++c) z[c] *= scale;
+          scale_in_place(z, size, inv_predictions / sum);
           z[label] -= inv_predictions;
         }
       }
