@@ -56,10 +56,16 @@ template <class Op, bool kDropout>
   }
 }
 
+// Rows [b0, b1) over all units; the bias-gradient sums of these rows go to
+// bias_sum (4H, overwritten). Rows, not units, are split between threads here: the
+// gates of a step are read back long after the forward wrote them, and a contiguous
+// block per thread streams from memory far better than 4B short segments.
 template <class Op, bool kDropout, bool kNext>
-[[gnu::always_inline]] inline void backward_units(const CellBackward& s, int j0, int j1) {
+[[gnu::always_inline]] inline void backward_rows(const CellBackward& s, int b0, int b1,
+                                                 float* bias_sum) {
   const int H = s.hidden;
-  for (int b = 0; b < s.batch; ++b) {
+  std::fill(bias_sum, bias_sum + 4 * H, 0.0f);
+  for (int b = b0; b < b1; ++b) {
     const int64_t row = static_cast<int64_t>(b) * H;
     const float* a = s.gates + 4 * row;
     const float* c = s.c + row;
@@ -69,7 +75,7 @@ template <class Op, bool kDropout, bool kNext>
     float* dc = s.dc + row;
     Op* dz = static_cast<Op*>(s.dz) + 4 * row;
 #pragma omp simd
-    for (int j = j0; j < j1; ++j) {
+    for (int j = 0; j < H; ++j) {
       float dh = dh_output[j];
       if constexpr (kDropout)
         dh *= s.dropout.scale(s.dropout_index + static_cast<uint32_t>(row + j));
@@ -86,10 +92,10 @@ template <class Op, bool kDropout, bool kNext>
       store(dz, H + j, d_g);
       store(dz, 2 * H + j, d_f);
       store(dz, 3 * H + j, d_o);
-      s.dbias[j] += d_i;
-      s.dbias[H + j] += d_g;
-      s.dbias[2 * H + j] += d_f;
-      s.dbias[3 * H + j] += d_o;
+      bias_sum[j] += d_i;
+      bias_sum[H + j] += d_g;
+      bias_sum[2 * H + j] += d_f;
+      bias_sum[3 * H + j] += d_o;
     }
   }
 }
@@ -100,13 +106,14 @@ template <class Op>
 }
 
 template <class Op>
-[[gnu::always_inline]] inline void backward_dispatch(const CellBackward& s, int j0, int j1) {
+[[gnu::always_inline]] inline void backward_dispatch(const CellBackward& s, int b0, int b1,
+                                                     float* bias_sum) {
   if (s.dropout.active()) {
-    s.dh_next ? backward_units<Op, true, true>(s, j0, j1)
-              : backward_units<Op, true, false>(s, j0, j1);
+    s.dh_next ? backward_rows<Op, true, true>(s, b0, b1, bias_sum)
+              : backward_rows<Op, true, false>(s, b0, b1, bias_sum);
   } else {
-    s.dh_next ? backward_units<Op, false, true>(s, j0, j1)
-              : backward_units<Op, false, false>(s, j0, j1);
+    s.dh_next ? backward_rows<Op, false, true>(s, b0, b1, bias_sum)
+              : backward_rows<Op, false, false>(s, b0, b1, bias_sum);
   }
 }
 
@@ -119,12 +126,12 @@ template <class Op>
   forward_dispatch<uint16_t>(s, j0, j1);
 }
 [[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]] void backward_f32(
-    const CellBackward& s, int j0, int j1) {
-  backward_dispatch<float>(s, j0, j1);
+    const CellBackward& s, int b0, int b1, float* bias_sum) {
+  backward_dispatch<float>(s, b0, b1, bias_sum);
 }
 [[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]] void backward_bf16(
-    const CellBackward& s, int j0, int j1) {
-  backward_dispatch<uint16_t>(s, j0, j1);
+    const CellBackward& s, int b0, int b1, float* bias_sum) {
+  backward_dispatch<uint16_t>(s, b0, b1, bias_sum);
 }
 
 }  // namespace
@@ -139,11 +146,21 @@ void lstm_cell_forward(const CellForward& step, ElementType op_type) {
 }
 
 void lstm_cell_backward(const CellBackward& step, ElementType op_type) {
+  const int G = 4 * step.hidden;
 #pragma omp parallel
   {
-    int j0, j1;
-    unit_range(step.hidden, &j0, &j1);
-    op_type == ElementType::kBf16 ? backward_bf16(step, j0, j1) : backward_f32(step, j0, j1);
+    const int threads = omp_get_num_threads(), id = omp_get_thread_num();
+    const int b0 = step.batch * id / threads, b1 = step.batch * (id + 1) / threads;
+    float* bias_sum = step.bias_scratch + static_cast<int64_t>(id) * G;
+    op_type == ElementType::kBf16 ? backward_bf16(step, b0, b1, bias_sum)
+                                  : backward_f32(step, b0, b1, bias_sum);
+#pragma omp barrier
+    // dbias += the threads' sums, in thread order (deterministic for a thread count).
+    const int u0 = G * id / threads, u1 = G * (id + 1) / threads;
+    for (int t = 0; t < threads; ++t) {
+      const float* sum = step.bias_scratch + static_cast<int64_t>(t) * G;
+      for (int u = u0; u < u1; ++u) step.dbias[u] += sum[u];
+    }
   }
 }
 

@@ -3,8 +3,8 @@
 // caller's (training_step.cc, inference.cc). Gate order in every 4H-wide row: i, j, f, o.
 //
 // Operand buffers (h, output, dz) are fp32 or bf16 (`op_type`): they feed the next
-// products. State and gate buffers are fp32. Rows are split across the OpenMP threads by
-// units (each thread owns a range of j), so bias-gradient sums need no reduction.
+// products. State and gate buffers are fp32. The forward splits units between the OpenMP
+// threads; the backward splits rows and adds the threads' bias sums in thread order.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +38,7 @@ struct CellBackward {
   float* dc = nullptr;               // (B, H) in: from the next step; out: to the previous step
   void* dz = nullptr;                // (B, 4H) out, op_type: d loss / d z
   float* dbias = nullptr;            // (4H) accumulated: += Σ_b dz
+  float* bias_scratch = nullptr;     // (omp_get_max_threads(), 4H) work space, overwritten
   DropoutMask dropout;
   uint32_t dropout_index = 0;
 };

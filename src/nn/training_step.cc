@@ -99,12 +99,13 @@ struct TrainingStep::Impl {
   std::vector<float> logits;  // (N, V); after the loss: d loss / d logits
   OpBuffer dlogits;           // (N, V) operand copy of the gradient (bf16 only)
   WeightOperand fc_weights{ElementType::kF32};
-  Matmul logits_forward;           // logits = top·W_fc + b   (N×H)·(H×V)
-  Matmul grad_fc;                  // dW_fc = topᵀ·dlogits    (H×N)·(N×V)
-  Matmul fc_backward;              // dtop = dlogits·W_fcᵀ    (N×V)·(V×H)
-  OpBuffer dz;                     // (T, B, 4H)
-  std::vector<float> dh;           // (T, B, H): d loss / d (this layer's output)
-  std::vector<float> dh_next, dc;  // (B, H)
+  Matmul logits_forward;            // logits = top·W_fc + b   (N×H)·(H×V)
+  Matmul grad_fc;                   // dW_fc = topᵀ·dlogits    (H×N)·(N×V)
+  Matmul fc_backward;               // dtop = dlogits·W_fcᵀ    (N×V)·(V×H)
+  OpBuffer dz;                      // (T, B, 4H)
+  std::vector<float> dh;            // (T, B, H): d loss / d (this layer's output)
+  std::vector<float> dh_next, dc;   // (B, H)
+  std::vector<float> bias_scratch;  // (threads, 4H) for lstm_cell_backward
 
   Impl(const NetworkShape& s, const TrainingOptions& o)
       : shape(s), options(o), precision(resolve_precision(o.precision)) {
@@ -169,6 +170,8 @@ struct TrainingStep::Impl {
       dh_next.assign(int64_t{B} * max_h, 0.0f);
       dc.assign(int64_t{B} * max_h, 0.0f);
     }
+    const size_t scratch = static_cast<size_t>(omp_get_max_threads()) * max_g;
+    if (bias_scratch.size() < scratch) bias_scratch.assign(scratch, 0.0f);
     const int H_top = shape.top_size();
     logits_forward.init(view(N, H_top, op), view(H_top, V, op), {.with_bias = true});
     grad_fc.init(transposed(H_top, N, op, H_top), view(N, V, op), {});
@@ -277,6 +280,7 @@ struct TrainingStep::Impl {
                           .dc = dc.data(),
                           .dz = dz.at(t * step * 4),
                           .dbias = dbias,
+                          .bias_scratch = bias_scratch.data(),
                           .dropout = mask,
                           .dropout_index = static_cast<uint32_t>(t * step)};
         lstm_cell_backward(cell, op);
