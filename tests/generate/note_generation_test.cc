@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "../performance/test_sequences.h"
 #include "base/file.h"
 #include "generate/evaluate.h"
 #include "generate/generate_job.h"
@@ -56,19 +57,6 @@ ParamArena forced_note_model(const std::array<int, 6>& classes) {
 // Shift 20 (0·77 + 20), pitch 72, velocity bin 20 (class 19), duration 30 (29 = 0·40 + 29).
 const std::array<int, 6> kForced = {0, 20, 72, 19, 0, 29};
 
-magenta::NoteSequence chord_primer() {  // --primer_pitches=[60,64,67]
-  magenta::NoteSequence primer;
-  for (int pitch : {60, 64, 67}) {
-    auto* note = primer.add_notes();
-    note->set_pitch(pitch);
-    note->set_velocity(100);
-    note->set_start_time(0);
-    note->set_end_time(0.5);
-  }
-  primer.set_total_time(0.5);
-  return primer;
-}
-
 TEST(NoteGeneration, NotePerformanceToSequenceMatchesNoteSeq) {
   // note_seq's NotePerformance (start step 51, 32 bins, built on an empty quantized
   // sequence) decoded with to_sequence(max_note_duration=5): the fixture holds the command.
@@ -106,14 +94,14 @@ TEST(NoteGeneration, ForcedTupleGivesTheNotesComputedByHand) {
   options.start_time = 0.5;
   options.end_time = 3.0;
   options.num_outputs = 2;
-  auto out = generate_performances(network, note_config(), chord_primer(), options);
+  auto out = generate_performances(network, note_config(), testing::chord_primer(), options);
   ASSERT_EQ(out.size(), 2u);
   // Primer tuples (0,60,25,50) (0,64,25,50) (0,67,25,50): 50 steps (Σ shifts + the last
   // duration; not padded). gen_start = int(50 + 1) = 51, gen_end = 300, total = 50 + 249
   // = 299. One pass asks ceil(4 · 15 · 249 / 100) = 150 events (then 20 · 150 + 30 ≥ 299).
   EXPECT_EQ(out[0].passes, std::vector<int>{150});
   // Onsets 20, 40, …, 280 (< 299): 14 notes, the last shortened from 30 to 19 steps.
-  const std::string path = testing::TempDir() + "note_generation_forced.mid";
+  const std::string path = ::testing::TempDir() + "note_generation_forced.mid";
   note_sequence_to_midi_file(out[0].sequence, path);
   const magenta::NoteSequence read = midi_to_note_sequence(read_file(path), path);
   const magenta::NoteSequence& generated = out[0].sequence;
@@ -171,8 +159,8 @@ TEST(NoteGeneration, RandomModelGivesValidReproducibleOutputs) {
   options.num_outputs = 3;
   options.seed = 11;
   options.search = {1.0, 2, 1, 4};  // beam 2
-  auto first = generate_performances(network, note_config(), chord_primer(), options);
-  auto again = generate_performances(network, note_config(), chord_primer(), options);
+  auto first = generate_performances(network, note_config(), testing::chord_primer(), options);
+  auto again = generate_performances(network, note_config(), testing::chord_primer(), options);
   for (int i = 0; i < 3; ++i) {
     const magenta::NoteSequence& s = first[i].sequence;
     EXPECT_EQ(s.SerializeAsString(), again[i].sequence.SerializeAsString());
@@ -255,7 +243,7 @@ Result run(const std::string& arguments) {
 }
 
 TEST(NoteGeneration, GenerateAndEvaluateCommandsOnANoteCheckpoint) {
-  const std::string dir = testing::TempDir() + "note_generation_commands";
+  const std::string dir = ::testing::TempDir() + "note_generation_commands";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir + "/out");
   const std::string checkpoint = dir + "/note.safetensors";

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../performance/test_sequences.h"
 #include "base/error.h"
 
 namespace prnn {
@@ -17,19 +18,6 @@ ParamArena model_for(const PerformanceConfig& config, int forced_class) {
   glorot_uniform_init(params, 5);
   if (forced_class >= 0) params.view(params.dense_biases())[forced_class] = 60.0f;
   return params;
-}
-
-magenta::NoteSequence chord_primer() {  // --primer_pitches=[60,64,67]
-  magenta::NoteSequence primer;
-  for (int pitch : {60, 64, 67}) {
-    auto* note = primer.add_notes();
-    note->set_pitch(pitch);
-    note->set_velocity(100);
-    note->set_start_time(0);
-    note->set_end_time(0.5);
-  }
-  primer.set_total_time(0.5);
-  return primer;
 }
 
 TEST(PerformanceGenerator, EmptyPrimerFillLoopByHand) {
@@ -56,7 +44,7 @@ TEST(PerformanceGenerator, ChordPrimerFirstPassAndNotes) {
   options.start_time = 0.5;
   options.end_time = 30;
   options.fill_generate_section = false;
-  auto out = generate_performances(network, config, chord_primer(), options);
+  auto out = generate_performances(network, config, testing::chord_primer(), options);
   ASSERT_EQ(out[0].passes.size(), 1u);
   EXPECT_EQ(out[0].passes[0], 1770);  // primer ON60 ON64 ON67 TS50 OFF… TS1, total 3000
   const auto& notes = out[0].sequence.notes();
@@ -78,8 +66,8 @@ TEST(PerformanceGenerator, SameSeedSameOutputDifferentSeedDifferent) {
   options.end_time = 3;
   options.num_outputs = 3;
   options.seed = 7;
-  auto a = generate_performances(network, config, chord_primer(), options);
-  auto b = generate_performances(network, config, chord_primer(), options);
+  auto a = generate_performances(network, config, testing::chord_primer(), options);
+  auto b = generate_performances(network, config, testing::chord_primer(), options);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(a[i].sequence.SerializeAsString(), b[i].sequence.SerializeAsString());
   }
@@ -92,7 +80,8 @@ TEST(PerformanceGenerator, PrimerEndingAfterTheSectionIsAnError) {
   GenerationNetwork network(params, 1, true);
   GenerateOptions options;
   options.start_time = 0.25;
-  EXPECT_THROW(generate_performances(network, config, chord_primer(), options), InputError);
+  EXPECT_THROW(generate_performances(network, config, testing::chord_primer(), options),
+               InputError);
 }
 
 TEST(PerformanceGenerator, ControlValuesFollowTheStepAsMagenta) {

@@ -66,4 +66,11 @@ inline Performance make_performance(const std::string& text, int bins = 0, int s
   return performance;
 }
 
+// What --primer_pitches=[60,64,67] makes: a C major chord, velocity 100, 0–0.5 s.
+inline magenta::NoteSequence chord_primer() {
+  magenta::NoteSequence primer;
+  add_notes(&primer, {{60, 100, 0.0, 0.5}, {64, 100, 0.0, 0.5}, {67, 100, 0.0, 0.5}});
+  return primer;
+}
+
 }  // namespace prnn::testing
