@@ -7,6 +7,7 @@ packages=(
   libdnnl-dev                            # oneDNN: the matrix products of the network
   libpugixml-dev                         # MusicXML
   libzip-dev                             # compressed MusicXML (.mxl)
+  zlib1g-dev                             # gzip-compressed model files (.safetensors.gz)
   nettle-dev                             # SHA-1 of NoteSequence ids
   nlohmann-json3-dev                     # JSON output (dump, evaluate, checkpoint headers)
   libgtest-dev                           # tests

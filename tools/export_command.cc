@@ -17,7 +17,8 @@ int export_body(int argc, char** argv) {
                 "Exports the weights of a training checkpoint (no optimizer state).");
   flags.add("run_dir", &run_dir, "run directory: its newest RUN_DIR/train checkpoint");
   flags.add("checkpoint", &checkpoint_file, "a checkpoint file (instead of --run_dir)");
-  flags.add("output", &output, "the file to write (.safetensors)");
+  flags.add("output", &output,
+            "the file to write (.safetensors, or .safetensors.gz gzip-compressed)");
   flags.add("dtype", &dtype, "weight storage: fp32, bf16 or fp16");
   if (!flags.parse(argc, argv)) return 0;
   if (output.empty()) throw UsageError("--output is required");

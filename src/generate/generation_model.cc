@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "base/file.h"
+#include "base/gzip.h"
 #include "bundle/generator_bundle.h"
 #include "bundle/sstable_reader.h"
 #include "bundle/v1_checkpoint.h"
@@ -161,7 +162,7 @@ GenerationModel load_run_dir_model(const std::string& run_dir, const std::string
 }
 
 GenerationModel load_model_file(const std::string& path) {
-  std::string bytes = read_file(path);
+  std::string bytes = read_file_gunzipped(path);
   if (is_checkpoint(bytes)) return build(parse_checkpoint(bytes, path), path, false);
   return load_bundle_model(path);
 }

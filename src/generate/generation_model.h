@@ -45,6 +45,6 @@ GenerationModel load_model_file(const std::string& path);
 // <executable dir>/../share/performance_rnn/<file>, <source tree>/models/<file>.
 // InputError listing the places tried when none exists.
 std::string shipped_model_path();
-inline constexpr const char* kShippedModelFile = "performance_with_dynamics.safetensors";
+inline constexpr const char* kShippedModelFile = "performance_with_dynamics.safetensors.gz";
 
 }  // namespace prnn

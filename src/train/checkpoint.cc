@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/file.h"
+#include "base/gzip.h"
 
 namespace prnn {
 namespace {
@@ -206,6 +207,10 @@ void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
   char size_bytes[8];
   std::memcpy(size_bytes, &header_size, 8);
 
+  if (path.ends_with(".gz")) {
+    write_file_atomic(path, gzip_compress(std::string(size_bytes, 8) + header + builder.data));
+    return;
+  }
   AtomicFileWriter writer(path);
   writer.write(std::string_view(size_bytes, 8));
   writer.write(header);
@@ -214,7 +219,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
-  return parse_checkpoint(read_file(path), path);
+  return parse_checkpoint(read_file_gunzipped(path), path);
 }
 
 bool is_checkpoint(std::string_view bytes) {

@@ -57,6 +57,7 @@ inline constexpr int kCheckpointFormatVersion = 1;
 inline constexpr const char* kCheckpointMagic = "prnn-checkpoint";
 
 // REQUIRES: each tensor's values match its shape; adam_m/adam_v empty or parallel to weights.
+// A path ending in ".gz" is written gzip-compressed; read_checkpoint reads either form.
 void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
                       TensorStorage weight_storage = TensorStorage::kF32);
 Checkpoint read_checkpoint(const std::string& path);

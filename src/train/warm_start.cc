@@ -2,6 +2,7 @@
 
 #include "base/error.h"
 #include "base/file.h"
+#include "base/gzip.h"
 #include "bundle/generator_bundle.h"
 #include "bundle/v1_checkpoint.h"
 #include "train/checkpoint.h"
@@ -9,7 +10,7 @@
 namespace prnn {
 
 void warm_start(const std::string& path, const std::string& config, ParamArena& params) {
-  std::string bytes = read_file(path);
+  std::string bytes = read_file_gunzipped(path);
   Checkpoint checkpoint;
   if (is_checkpoint(bytes)) {
     checkpoint = parse_checkpoint(bytes, path);

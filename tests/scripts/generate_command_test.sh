@@ -90,11 +90,9 @@ tail -1 <<<"$out" | grep -q '"nll_per_event":[0-9]' || fail "evaluate nll: $out"
   fail "evaluate of a missing file succeeded"
 
 # The README's command, as written: the Magenta-named link, the shipped model, ten files.
-# (Before a model is shipped in models/, PRNN_MODEL points the same command at a fixture.)
 link=$(cd "$(dirname "$binary")" && pwd)/performance_rnn_generate
-if [ ! -e "$source_dir/models/performance_with_dynamics.safetensors" ] && [ -z "${PRNN_MODEL:-}" ]; then
-  export PRNN_MODEL=$plain
-fi
+[ -e "$source_dir/models/performance_with_dynamics.safetensors.gz" ] || fail "no shipped model"
+unset PRNN_MODEL
 (cd "$work" && "$link" --output_dir=out >/dev/null 2>&1) ||
   fail "performance_rnn_generate --output_dir=out"
 [ "$(ls "$work/out" | wc -l)" -eq 10 ] || fail "the README command wrote $(ls "$work/out" | wc -l) files"

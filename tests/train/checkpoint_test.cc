@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -214,6 +215,34 @@ TEST(Checkpoint, RejectsCorruptFilesWithAMessage) {
     }
   }
   std::filesystem::remove(path);
+}
+
+// A ".gz" checkpoint is a standard gzip file: the system's gzip decompresses it to exactly
+// the plain checkpoint, and our reader reads it back; corrupt or truncated gzip data is an
+// InputError naming the file.
+TEST(Checkpoint, GzipCompressedFilesAreStandardGzipAndReadBack) {
+  const std::string plain = temp_path("gz_plain.safetensors");
+  const std::string packed = temp_path("gz_packed.safetensors.gz");
+  const std::string unpacked = temp_path("gz_unpacked.safetensors");
+  write_checkpoint(plain, tiny_checkpoint(), TensorStorage::kBF16);
+  write_checkpoint(packed, tiny_checkpoint(), TensorStorage::kBF16);
+  ASSERT_EQ(std::system(("gzip -dc '" + packed + "' > '" + unpacked + "'").c_str()), 0);
+  EXPECT_EQ(read_file(unpacked), read_file(plain));
+  EXPECT_EQ(read_checkpoint(packed).weights[0].values, read_checkpoint(plain).weights[0].values);
+
+  const std::string good = read_file(packed);
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x55;
+  for (const std::string& bad : {good.substr(0, good.size() / 2), flipped}) {
+    write_file_atomic(packed, bad);
+    try {
+      read_checkpoint(packed);
+      ADD_FAILURE() << "corrupt gzip accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(packed), std::string::npos) << e.what();
+    }
+  }
+  for (const std::string& path : {plain, packed, unpacked}) std::filesystem::remove(path);
 }
 
 }  // namespace
