@@ -135,29 +135,36 @@ double performance_log_likelihood(GenerationNetwork& network, const PerformanceC
                                   const AnyPerformance& performance,
                                   const ControlValues& controls) {
   PRNN_CHECK(std::holds_alternative<NotePerformance>(performance) == config.note_performance());
+  const size_t steps = num_events(performance) < 2 ? 0 : num_events(performance) - 1;
+  if (steps == 0) return 0;
+  // Events 0 … n−2 are the inputs, 1 … n−1 the labels: one network pass over all of them.
   PerformanceEncoder encoder(config);
   const InputLayout layout = config.input_layout();
-  std::vector<float> dense(layout.dense_size);
-  std::vector<int32_t> onehot(layout.num_groups());
+  const size_t dense_size = layout.dense_size, groups = layout.num_groups();
   const std::vector<int> heads = config.output_heads();
-  const int vocab = network.shape().num_logits();
+  const size_t vocab = network.shape().num_logits(), k = heads.size();
+  std::vector<float> dense(steps * dense_size), logits(steps * vocab);
+  std::vector<int32_t> onehot(steps * groups);
+  std::vector<int> labels(steps * k);
   const auto* notes = std::get_if<NotePerformance>(&performance);
   const auto* events = std::get_if<Performance>(&performance);
-  std::vector<int> label(heads.size());
-  network.reset();
-  double total = 0;
-  for (size_t k = 0; k + 1 < num_events(performance); ++k) {
+  for (size_t t = 0; t < steps; ++t) {
     if (notes) {
-      encoder.encode_input((*notes)[k], dense.data(), onehot.data());
-      const auto classes = note_event_to_classes((*notes)[k + 1]);
-      std::copy(classes.begin(), classes.end(), label.begin());
+      encoder.encode_input((*notes)[t], &dense[t * dense_size], &onehot[t * groups]);
+      const auto classes = note_event_to_classes((*notes)[t + 1]);
+      std::copy(classes.begin(), classes.end(), &labels[t * k]);
     } else {
-      encoder.encode_input((*events)[k], config.has_control_signals() ? &controls : nullptr,
-                           dense.data(), onehot.data());
-      label[0] = event_to_class((*events)[k + 1]);
+      encoder.encode_input((*events)[t], config.has_control_signals() ? &controls : nullptr,
+                           &dense[t * dense_size], &onehot[t * groups]);
+      labels[t] = event_to_class((*events)[t + 1]);
     }
-    std::span<const float> logits = network.step(1, onehot, dense);
-    total += log_softmax_heads(logits.first(vocab), heads, 1.0, label);
+  }
+  network.reset();
+  network.prime(1, static_cast<int>(steps), onehot, dense, logits);
+  double total = 0;
+  for (size_t t = 0; t < steps; ++t) {
+    total += log_softmax_heads(std::span(logits).subspan(t * vocab, vocab), heads, 1.0,
+                               std::span(labels).subspan(t * k, k));
   }
   return total;
 }
