@@ -123,19 +123,30 @@ int64_t sum_of_shifts(const std::vector<int>& classes, std::span<const int> step
   return steps;
 }
 
+// The primer as the config's performance type, or nullopt when it yields no event.
+template <typename PerformanceType>
+std::optional<PerformanceType> extract_primer(const magenta::NoteSequence& quantized,
+                                              const PerformanceConfig& config) {
+  ExtractionOptions extraction;
+  extraction.num_velocity_bins = config.num_velocity_bins;
+  extraction.note_performance = config.note_performance();
+  Statistics statistics;
+  std::optional<AnyPerformance> extracted = extract_performance(quantized, extraction, &statistics);
+  if (!extracted || !std::holds_alternative<PerformanceType>(*extracted) ||
+      std::get<PerformanceType>(*extracted).size() == 0) {
+    return std::nullopt;
+  }
+  return std::get<PerformanceType>(std::move(*extracted));
+}
+
 // The one-hot family: Magenta's Performance, padded to the section start.
 std::vector<GeneratedPerformance> generate_event_performances(
     GenerationNetwork& network, const PerformanceConfig& config,
     const magenta::NoteSequence& quantized, int64_t gen_start, int64_t gen_end,
     const GenerateOptions& options) {
-  ExtractionOptions extraction;
-  extraction.num_velocity_bins = config.num_velocity_bins;
-  Statistics statistics;
-  std::optional<AnyPerformance> extracted = extract_performance(quantized, extraction, &statistics);
   Performance performance(static_cast<int>(gen_start), config.num_velocity_bins);
-  if (extracted && std::holds_alternative<Performance>(*extracted) &&
-      std::get<Performance>(*extracted).size() > 0) {
-    performance = std::get<Performance>(*extracted);
+  if (std::optional<Performance> primer = extract_primer<Performance>(quantized, config)) {
+    performance = std::move(*primer);
   }
   performance.set_length(gen_start - performance.start_step());
   PrimedGeneration primed;
@@ -180,15 +191,9 @@ std::vector<GeneratedPerformance> generate_note_performances(GenerationNetwork& 
                                                              const magenta::NoteSequence& quantized,
                                                              int64_t gen_start, int64_t gen_end,
                                                              const GenerateOptions& options) {
-  ExtractionOptions extraction;
-  extraction.num_velocity_bins = config.num_velocity_bins;
-  extraction.note_performance = true;
-  Statistics statistics;
-  std::optional<AnyPerformance> extracted = extract_performance(quantized, extraction, &statistics);
   NotePerformance performance(static_cast<int>(gen_start), config.num_velocity_bins);
-  if (extracted && std::holds_alternative<NotePerformance>(*extracted) &&
-      std::get<NotePerformance>(*extracted).size() > 0) {
-    performance = std::get<NotePerformance>(*extracted);
+  if (std::optional<NotePerformance> primer = extract_primer<NotePerformance>(quantized, config)) {
+    performance = std::move(*primer);
   } else if (quantized.notes_size() > 0) {
     log_warn(
         "the primer's notes cannot be note tuples (more than one program, or a gap or note "
