@@ -22,17 +22,16 @@ void PerformanceStream::reset(uint64_t seed, std::span<const PerformanceEvent> p
   network_.reset();
   rng_ = StreamRng(seed);
   elapsed_steps_ = 0;
-  if (config_.note_performance()) {
-    for (const PerformanceEvent& event : primer) {
-      if (event.type == EventType::kTimeShift) elapsed_steps_ += event.value;
-    }
-    reset_notes(primer);
-    return;
-  }
+  // An event model without a primer starts from one second of silence.
   const PerformanceEvent silence{EventType::kTimeShift, kDefaultMaxShiftSteps};
-  std::span<const PerformanceEvent> events = primer.empty() ? std::span(&silence, 1) : primer;
+  std::span<const PerformanceEvent> events =
+      primer.empty() && !config_.note_performance() ? std::span(&silence, 1) : primer;
   for (const PerformanceEvent& event : events) {
     if (event.type == EventType::kTimeShift) elapsed_steps_ += event.value;
+  }
+  if (config_.note_performance()) {
+    reset_notes(primer);
+    return;
   }
   // Events 0 … n−2 in one network pass; the last one is fed by the first next().
   const size_t steps = events.size() - 1;
