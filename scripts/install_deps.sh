@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the build and the tests need (idempotent).
+# Installs the Debian 12 packages that the README's two commands (build, generate, tests)
+# need on a minimal Debian 12 (no recommends, no compilers, no python). Idempotent: only
+# missing packages are installed, and they are named before apt-get runs.
 set -euo pipefail
 packages=(
+  ca-certificates
   build-essential cmake ninja-build pkg-config git
   protobuf-compiler libprotobuf-dev      # NoteSequence / SequenceExample / bundle schemas
   libdnnl-dev                            # oneDNN: the matrix products of the network
+  ocl-icd-opencl-dev                     # oneDNN's CMake config requires OpenCL (only recommended)
   libpugixml-dev                         # MusicXML
   libzip-dev                             # compressed MusicXML (.mxl)
   zlib1g-dev                             # gzip-compressed model files (.safetensors.gz)
@@ -12,15 +16,18 @@ packages=(
   nlohmann-json3-dev                     # JSON output (dump, evaluate, checkpoint headers)
   libgtest-dev                           # tests
   python3 python3-mido                   # MIDI parity test against the reference script
-  timidity                               # renders our MIDI output in a test
+  timidity freepats                      # renders our MIDI output in a test (freepats: its patches)
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
+  echo "install_deps: installing ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install_deps: all ${#packages[@]} packages already installed"
 fi
