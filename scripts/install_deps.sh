@@ -17,6 +17,9 @@ packages=(
   libgtest-dev                           # tests
   python3 python3-mido                   # MIDI parity test against the reference script
   timidity freepats                      # renders our MIDI output in a test (freepats: its patches)
+  libfluidsynth-dev                      # render: WAV synthesis through FluidSynth's C API
+  timgm6mb-soundfont                     # render: the default SoundFont (note_seq's and pretty_midi's)
+  libpng-dev                             # render: PNG piano rolls
 )
 missing=()
 for p in "${packages[@]}"; do
