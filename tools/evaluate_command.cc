@@ -34,18 +34,6 @@ nlohmann::json rates(const PerformanceScore& s) {
   return out;
 }
 
-double whole_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
-                            const magenta::NoteSequence& sequence) {
-  Statistics statistics;
-  ExtractionOptions options;
-  options.num_velocity_bins = config.num_velocity_bins;
-  options.note_performance = config.note_performance();
-  auto p = extract_performance(quantize_note_sequence_absolute(sequence, kStepsPerSecond), options,
-                               &statistics);
-  if (!p) return 0;
-  return performance_log_likelihood(network, config, *p, ControlValues{});
-}
-
 int evaluate_main(int argc, char** argv) {
   std::string bundle_file, run_dir, checkpoint, input, log_level = "INFO";
   bool log_likelihood = false;
@@ -86,7 +74,7 @@ int evaluate_main(int argc, char** argv) {
     for (const auto& sequence : sequences) {
       for (AnyPerformance& p : eval_performances(sequence, config))
         performances.push_back(std::move(p));
-      if (log_likelihood) whole += whole_log_likelihood(network, config, sequence);
+      if (log_likelihood) whole += sequence_log_likelihood(network, config, sequence);
     }
     PerformanceScore score = score_performances(network, config, performances);
     nlohmann::json line = rates(score);

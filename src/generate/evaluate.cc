@@ -169,4 +169,16 @@ double performance_log_likelihood(GenerationNetwork& network, const PerformanceC
   return total;
 }
 
+double sequence_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
+                               const magenta::NoteSequence& sequence) {
+  Statistics statistics;
+  ExtractionOptions options;
+  options.num_velocity_bins = config.num_velocity_bins;
+  options.note_performance = config.note_performance();
+  auto p = extract_performance(quantize_note_sequence_absolute(sequence, kStepsPerSecond), options,
+                               &statistics);
+  if (!p) return 0;
+  return performance_log_likelihood(network, config, *p, ControlValues{});
+}
+
 }  // namespace prnn

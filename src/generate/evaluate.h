@@ -45,4 +45,10 @@ PerformanceScore score_performances(GenerationNetwork& network, const Performanc
 double performance_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
                                   const AnyPerformance& performance, const ControlValues& controls);
 
+// performance_log_likelihood of a whole NoteSequence (as `evaluate --log_likelihood` reports
+// it): quantized at 100 steps/s, extracted as one performance of the config's kind with the
+// extractor's default limits, default controls. 0 when no performance is extracted.
+double sequence_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
+                               const magenta::NoteSequence& sequence);
+
 }  // namespace prnn
