@@ -20,6 +20,9 @@ packages=(
   libfluidsynth-dev                      # render: WAV synthesis through FluidSynth's C API
   timgm6mb-soundfont                     # render: the default SoundFont (note_seq's and pretty_midi's)
   libpng-dev                             # render: PNG piano rolls
+  pybind11-dev python3-dev               # the Python module performance_rnn
+  python3-protobuf python3-numpy         # the module's NoteSequence messages and numpy samples
+  python3-pytest                         # the module's tests (CTest python_module_test)
 )
 missing=()
 for p in "${packages[@]}"; do
