@@ -16,6 +16,7 @@
 
 #include "base/error.h"
 #include "base/file.h"
+#include "base/log.h"
 #include "generate/control_flags.h"
 #include "generate/evaluate.h"
 #include "generate/generate_job.h"
@@ -272,6 +273,7 @@ PYBIND11_MODULE(_core, m) {
     }
     return py::bytes(png);
   });
+  m.def("set_log_level", [](const std::string& level) { set_log_level(level); });
   m.def("default_soundfont", &default_soundfont);
   m.def("shipped_model_path", &shipped_model_path);
 }

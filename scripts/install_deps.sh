@@ -23,6 +23,7 @@ packages=(
   pybind11-dev python3-dev               # the Python module performance_rnn
   python3-protobuf python3-numpy         # the module's NoteSequence messages and numpy samples
   python3-pytest                         # the module's tests (CTest python_module_test)
+  jupyter-nbconvert python3-nbclient python3-ipykernel  # executes the notebook (CTest notebook_test)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -16,9 +16,20 @@ from .music_pb2 import NoteSequence
 
 __all__ = ["InputError", "Model", "NoteSequence", "Stream", "read_midi", "write_midi",
            "midi_bytes", "read_note_sequences", "render_wav", "render_samples",
-           "piano_roll_svg", "piano_roll_png", "default_soundfont"]
+           "piano_roll_svg", "piano_roll_png", "default_soundfont", "set_log_level"]
 
 InputError = _core.InputError
+
+
+def set_log_level(level):
+    """The C++ core's messages on stderr: 'DEBUG', 'INFO', 'WARN', 'ERROR' (the module's
+    default: the command line's progress and notices stay quiet) or 'FATAL'."""
+    if not isinstance(level, str):
+        raise TypeError(f"level must be a str, not {type(level).__name__}")
+    _core.set_log_level(level)
+
+
+set_log_level("ERROR")
 
 
 def _int(name, value, minimum):

@@ -208,6 +208,8 @@ def test_errors_name_the_argument_or_file(plain, tmp_path):
     with pytest.raises(TypeError, match="sequence"):
         prnn.render_wav(b"bytes")
     assert isinstance(prnn.InputError("x"), ValueError)
+    with pytest.raises(ValueError, match="LOUD"):
+        prnn.set_log_level("LOUD")
 
 
 def test_rendering_releases_the_gil():
