@@ -18,5 +18,8 @@ mkdir -p "$out_dir"
 # The kernel runs in the notebook's folder and the notebook writes files there: execute a
 # copy in OUT_DIR, in place.
 cp "$notebook" "$out_dir/" || exit 1
+# Jupyter's and IPython's state in OUT_DIR too: CI's HOME may be missing or read-only.
+export JUPYTER_RUNTIME_DIR="$out_dir/.jupyter/runtime" JUPYTER_DATA_DIR="$out_dir/.jupyter/data"
+export IPYTHONDIR="$out_dir/.ipython"
 "$python" -m nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 \
   --ExecutePreprocessor.kernel_name=python3 "$out_dir/$(basename "$notebook")"

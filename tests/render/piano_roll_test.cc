@@ -45,6 +45,10 @@ TEST(PianoRollTest, SvgHasOneBarPerNoteWithItsTitle) {
   for (pugi::xml_node rect : root.children("rect"))
     if (std::string(rect.attribute("class").value()) == "note") bars.push_back(rect);
   ASSERT_EQ(bars.size(), 60u);
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const std::string title = bars[i].child_value("title");
+    EXPECT_EQ(title.rfind("pitch " + std::to_string(48 + i % 25) + " (", 0), 0u) << title;
+  }
   EXPECT_STREQ(bars[0].child_value("title"), "pitch 48 (C3), velocity 20, 0.000\u20131.000 s");
   // Bars advance in x with time at 40 px/s and are one row lower per semitone up.
   const double x0 = bars[0].attribute("x").as_double(), x2 = bars[2].attribute("x").as_double();
