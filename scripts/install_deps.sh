@@ -16,7 +16,7 @@ packages=(
   nlohmann-json3-dev                     # JSON output (dump, evaluate, checkpoint headers)
   libgtest-dev                           # tests
   python3 python3-mido                   # MIDI parity test against the reference script
-  timidity freepats                      # renders our MIDI output in a test (freepats: its patches)
+  timidity timgm6mb-soundfont            # renders our MIDI output in a test (with TimGM6mb's patches)
 )
 missing=()
 for p in "${packages[@]}"; do
