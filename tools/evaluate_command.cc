@@ -36,7 +36,7 @@ nlohmann::json rates(const PerformanceScore& s) {
 
 int evaluate_main(int argc, char** argv) {
   std::string bundle_file, run_dir, checkpoint, input, log_level = "INFO";
-  bool log_likelihood = false;
+  bool log_likelihood = false, disable_conditioning = false;
   int batch = 16, threads = 1;
   FlagSet flags("performance_rnn evaluate",
                 "Negative log-likelihood of real performances under a model (default: the "
@@ -48,6 +48,9 @@ int evaluate_main(int argc, char** argv) {
             "a MIDI/MusicXML/ABC file, a folder of them, or a NoteSequence TFRecord");
   flags.add("log_likelihood", &log_likelihood,
             "also print Magenta's performance_log_likelihood of each whole file");
+  flags.add("disable_conditioning", &disable_conditioning,
+            "optional-conditioning models: score with the controls disabled (default: "
+            "enabled, the controls computed from each performance itself)");
   flags.add("batch", &batch, "performances scored together");
   flags.add("threads", &threads, "threads in each network step");
   flags.add("log", &log_level, "log level: DEBUG, INFO, WARN, ERROR, FATAL");
@@ -76,7 +79,8 @@ int evaluate_main(int argc, char** argv) {
         performances.push_back(std::move(p));
       if (log_likelihood) whole += sequence_log_likelihood(network, config, sequence);
     }
-    PerformanceScore score = score_performances(network, config, performances);
+    PerformanceScore score =
+        score_performances(network, config, performances, disable_conditioning);
     nlohmann::json line = rates(score);
     line["file"] = name;
     if (log_likelihood) line["log_likelihood"] = whole;
@@ -116,6 +120,7 @@ int evaluate_main(int argc, char** argv) {
   nlohmann::json summary = rates(totals.score);
   summary["files"] = totals.files;
   summary["model"] = model.source;
+  if (config.optional_conditioning) summary["conditioning"] = !disable_conditioning;
   std::printf("%s\n", summary.dump().c_str());
   return 0;
 }
