@@ -73,6 +73,11 @@ rm -rf "$work/genbad"
 "$binary" generate --log=WARN --bundle_file="$bundle" --output_dir="$work/genbad" \
   --num_steps=300 --seed=5 --render=wav,mp3 >/dev/null 2>&1 && fail "--render=wav,mp3 accepted"
 [ -z "$(ls -A "$work/genbad" 2>/dev/null)" ] || fail "--render=wav,mp3 left files"
+out=$("$binary" generate --log=WARN --bundle_file="$bundle" --output_dir="$work/genbad" \
+  --num_steps=300 --seed=5 --render=wav --soundfont="$work/none.sf2" 2>&1) &&
+  fail "generate with a missing soundfont succeeded"
+grep -qF "soundfont $work/none.sf2: cannot open" <<<"$out" || fail "generate soundfont message: $out"
+[ -z "$(ls -A "$work/genbad" 2>/dev/null)" ] || fail "a missing soundfont left files"
 
 [ "$failures" -eq 0 ] && echo "all render command checks passed"
 exit "$failures"
