@@ -72,10 +72,6 @@ int convert_main(int argc, char** argv) {
                 (extension.empty() ? " without extension" : " ." + extension);
     }
   }
-  if (summary.in_subfolders) {
-    report += "\n  not read: " + std::to_string(summary.in_subfolders) +
-              " music files in sub-folders (add --recursive)";
-  }
   std::fprintf(stderr, "%s\n", report.c_str());
   return summary.sequences_written > 0 ? 0 : 1;
 }

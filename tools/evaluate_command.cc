@@ -112,10 +112,6 @@ int evaluate_main(int argc, char** argv) {
   NoteSequenceSource::Options source_options;
   source_options.recursive = recursive;
   NoteSequenceSource source(input, source_options);
-  if (source.listing().in_subfolders > 0) {
-    log_warn("not reading " + std::to_string(source.listing().in_subfolders) +
-             " music files in sub-folders of " + input + " (add --recursive)");
-  }
   source.for_each([&](NoteSequenceItem& item) {
     std::string name = item.relative_path.empty()
                            ? item.path + "@" + std::to_string(item.record_offset)

@@ -53,10 +53,6 @@ std::shared_ptr<const SequenceList> load_sustained_sequences(const std::string& 
   NoteSequenceSource::Options source_options;
   source_options.recursive = recursive;
   NoteSequenceSource source(path, source_options);
-  if (source.listing().in_subfolders > 0) {
-    log_warn("not reading " + std::to_string(source.listing().in_subfolders) +
-             " music files in sub-folders of " + path + " (add --recursive)");
-  }
   int failures = 0, excluded = 0, without_notes = 0;
   source.for_each([&](NoteSequenceItem& item) {
     if (exclude && !item.relative_path.empty() && std::regex_search(item.relative_path, *exclude)) {

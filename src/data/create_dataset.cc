@@ -112,10 +112,6 @@ CreateDatasetReport create_dataset(const CreateDatasetOptions& options) {
       log_info("ignoring " + std::to_string(count) + " file(s) with extension '" + extension +
                "' in " + options.input);
     }
-    if (source.listing().in_subfolders > 0) {
-      log_warn("not reading " + std::to_string(source.listing().in_subfolders) +
-               " music files in sub-folders of " + options.input + " (add --recursive)");
-    }
   }
   AtomicFileWriter training(options.output_dir + "/training_performances.tfrecord");
   AtomicFileWriter eval(options.output_dir + "/eval_performances.tfrecord");

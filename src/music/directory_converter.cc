@@ -55,7 +55,6 @@ DirectoryConversionSummary convert_directory(const DirectoryConversionOptions& o
   DirectoryConversionSummary summary;
   const MusicFileListing& listing = source.listing();
   summary.skipped_by_extension = listing.skipped_by_extension;
-  summary.in_subfolders = listing.in_subfolders;
   summary.files_total = listing.relative_paths.size();
   for (const auto& relative : listing.relative_paths) {
     std::error_code error;

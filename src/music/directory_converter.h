@@ -41,7 +41,6 @@ struct DirectoryConversionSummary {
   uint64_t output_bytes = 0;
   std::map<std::string, uint64_t> failures_by_reason;
   std::map<std::string, int> skipped_by_extension;
-  int64_t in_subfolders = 0;  // not recursive: music files in sub-folders, not read
 };
 
 // /id/<type>/<collection>/<sha1 hex of filename>, as Magenta's generate_note_sequence_id.

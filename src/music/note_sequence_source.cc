@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "base/error.h"
+#include "base/log.h"
 #include "music/tfrecord.h"
 
 namespace prnn {
@@ -63,6 +64,10 @@ NoteSequenceSource::NoteSequenceSource(std::string path, Options options)
   reads_music_files_ = fs::is_directory(status) || music_file_type(path_);
   if (reads_music_files_) {
     listing_ = list_music_files(path_, options_.recursive);
+    if (listing_.in_subfolders > 0) {
+      log_warn("not reading " + std::to_string(listing_.in_subfolders) +
+               " music files in sub-folders of " + path_ + " (add --recursive)");
+    }
   } else if (fs::is_regular_file(status) && fs::file_size(path_, error) == 0 && !error) {
     throw InputError(path_ + ": empty file (a TFRecord of NoteSequences with no records)");
   }

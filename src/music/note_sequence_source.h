@@ -8,6 +8,7 @@
 // the reason; the caller counts it and goes on. The constructor throws InputError naming
 // the path when it does not exist, when a folder holds no music files (saying how many
 // sub-folders hold: "add --recursive"), or when a TFRecord file is empty (no records).
+// Music files left in sub-folders of a folder that has its own are a logged warning.
 //
 // Threads: folders are converted by worker threads (one per core) at most `batch_size`
 // files ahead of delivery; TFRecord records are parsed on OpenMP threads in batches.
