@@ -44,7 +44,8 @@ TEST(GenerationNetwork, ReferenceTwinMatchesAHandComputedCell) {
 }
 
 void expect_twins_agree(const NetworkShape& shape, int streams, int steps) {
-  if (!bf16_kernels::available()) GTEST_SKIP() << "no AVX512-BF16";
+  if (!bf16_kernels::available())
+    GTEST_SKIP() << "needs AVX512-BF16 (the bf16 generation kernels): this CPU lacks it";
   ParamArena params(shape);
   glorot_uniform_init(params, 7);
   for (float& b : params.view(params.lstm_bias(0))) b = 0.05f;
@@ -81,7 +82,8 @@ TEST(GenerationNetwork, Bf16MatchesFp32OddSizesAndBatches) {
 // step, and the logits of the step after. Both run the same arithmetic in the same order,
 // so the documented bound is 1e-6 in fp32 and in bf16 (they agree bitwise in practice).
 void expect_prime_equals_steps(bool bf16, int streams, int steps) {
-  if (bf16 && !bf16_kernels::available()) GTEST_SKIP() << "no AVX512-BF16";
+  if (bf16 && !bf16_kernels::available())
+    GTEST_SKIP() << "needs AVX512-BF16 (the bf16 generation kernels): this CPU lacks it";
   const NetworkShape shape = small_shape(3, {40, 24, 33});
   ParamArena params(shape);
   glorot_uniform_init(params, 5);
@@ -149,13 +151,14 @@ TEST(GenerationNetwork, PrimeLastStepLogitsAndEmptyPrimer) {
 
 // Two threads split every layer's unit blocks; each unit's sums are the same, so the
 // logits and states equal the single-threaded ones exactly, also across a reorder (which
-// refreshes the bf16 inputs from the fp32 state).
-TEST(GenerationNetwork, TwoThreadsGiveTheSameResults) {
-  if (!bf16_kernels::available()) GTEST_SKIP() << "no AVX512-BF16";
+// refreshes the bf16 inputs from the fp32 state). The fp32 kernels on every CPU, the bf16
+// ones where the CPU has AVX512-BF16.
+void expect_two_threads_give_the_same_results(bool bf16) {
   ParamArena params(small_shape(2, {96, 80, 64}));
   glorot_uniform_init(params, 4);
   for (int streams : {1, 4}) {
-    GenerationNetwork one(params, streams, true), two(params, streams, true);
+    GenerationNetwork one(params, streams, bf16), two(params, streams, bf16);
+    ASSERT_EQ(one.uses_bf16(), bf16);
     two.set_threads(2);
     std::vector<int32_t> onehot(2 * streams);
     std::vector<float> dense(2 * streams);
@@ -179,6 +182,16 @@ TEST(GenerationNetwork, TwoThreadsGiveTheSameResults) {
         for (size_t u = 0; u < one.hidden_state(l, b).size(); ++u)
           ASSERT_EQ(one.hidden_state(l, b)[u], two.hidden_state(l, b)[u]);
   }
+}
+
+TEST(GenerationNetwork, TwoThreadsGiveTheSameResultsFp32) {
+  expect_two_threads_give_the_same_results(false);
+}
+
+TEST(GenerationNetwork, TwoThreadsGiveTheSameResultsBf16) {
+  if (!bf16_kernels::available())
+    GTEST_SKIP() << "needs AVX512-BF16 (the bf16 generation kernels): this CPU lacks it";
+  expect_two_threads_give_the_same_results(true);
 }
 
 TEST(GenerationNetwork, CopyStreamCopiesState) {
