@@ -93,7 +93,8 @@ class Model {
       outputs = generate_job_outputs(job, model_);
     }
     std::vector<py::bytes> sequences;
-    for (const GeneratedPerformance& output : outputs) sequences.push_back(serialize(output.sequence));
+    for (const GeneratedPerformance& output : outputs)
+      sequences.push_back(serialize(output.sequence));
     return sequences;
   }
 
@@ -237,7 +238,8 @@ PYBIND11_MODULE(_core, m) {
     {
       py::gil_scoped_release release;
       NoteSequenceSource source(path, {});
-      if (source.is_folder()) throw InputError(path + ": a folder, not a TFRecord file");
+      if (source.reads_music_files())
+        throw InputError(path + ": music files, not a TFRecord file of NoteSequences");
       source.for_each([&](NoteSequenceItem& item) {
         if (!item.ok) throw InputError(item.error);
         records.push_back(item.sequence.SerializeAsString());

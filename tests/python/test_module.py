@@ -196,6 +196,8 @@ def test_errors_name_the_argument_or_file(plain, tmp_path):
         prnn.Model.load(tmp_path / "missing.mag")
     with pytest.raises(prnn.InputError, match="missing.tfrecord"):
         prnn.read_note_sequences(tmp_path / "missing.tfrecord")
+    with pytest.raises(prnn.InputError, match="not a TFRecord"):
+        prnn.read_note_sequences(bad)
     sequence = prnn.NoteSequence()
     sequence.notes.add(pitch=200, velocity=80, start_time=0, end_time=1)
     with pytest.raises(prnn.InputError, match="pitch 200"):
