@@ -15,6 +15,7 @@ packages=(
   nettle-dev                             # SHA-1 of NoteSequence ids
   nlohmann-json3-dev                     # JSON output (dump, evaluate, checkpoint headers)
   libgtest-dev                           # tests
+  libopenmpi-dev openmpi-bin             # data-parallel training under mpirun (doc/distributed.md)
   python3 python3-mido                   # MIDI parity test against the reference script
   timidity freepats                      # renders our MIDI output in a test (freepats: its patches)
 )
