@@ -58,7 +58,10 @@ class DistributedTraining : public ::testing::Test {
            std::to_string(steps);
   }
   static std::string mpirun(int ranks) {
-    return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " +
+    // Root in CI; in containers without ptrace rights Open MPI's shared-memory single-copy
+    // (CMA) fails, so the tests use plain copies.
+    return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+           "OMPI_MCA_btl_vader_single_copy_mechanism=none " +
            std::string(PRNN_MPIEXEC) + " -np " + std::to_string(ranks) +
            " --oversubscribe --bind-to none -x OMP_NUM_THREADS=1 ";
   }
