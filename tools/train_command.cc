@@ -80,9 +80,10 @@ int train_body(int argc, char** argv) {
   options.precision = parse_precision(precision);
   options.seed = static_cast<uint64_t>(seed);
   options.warm_start_file = warm_start_bundle_file;
-  if (eval) return run_eval(options);
   std::unique_ptr<Communicator> comm = make_communicator(overlap_allreduce);
-  return run_training(options, *comm);
+  if (!eval) return run_training(options, *comm);
+  if (comm->size() > 1) throw UsageError("--eval runs in one process; start it without mpirun");
+  return run_eval(options);
 }
 
 int train_main(int argc, char** argv) { return run_guarded("train", train_body, argc, argv); }

@@ -10,7 +10,7 @@
 namespace prnn {
 namespace {
 
-int mpirun_world_size() {
+[[maybe_unused]] int mpirun_world_size() {
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"}) {
     if (const char* value = std::getenv(name)) return std::atoi(value);
   }
