@@ -115,6 +115,11 @@ TEST_F(DistributedTraining, TwoRanksTrainTheModelOfOneProcessAndCheckpointsResum
   EXPECT_NEAR(loss_two, loss_one, kLossTolerance * loss_one);
   std::printf("loss after 20 steps: one process %.9f, two ranks %.9f (relative %.2e)\n",
               loss_one, loss_two, std::abs(loss_two - loss_one) / loss_one);
+  // One allreduce after the backward pass instead of the overlapped buckets: same sums.
+  CommandResult whole = two_ranks(flags(dir_ + "/whole", 20) + " --nooverlap_allreduce");
+  ASSERT_EQ(whole.status, 0) << whole.output;
+  EXPECT_EQ(whole.output.find("overlapped"), std::string::npos) << whole.output;
+  EXPECT_NEAR(loss_of(dir_ + "/whole", 20), loss_one, kLossTolerance * loss_one);
   Checkpoint a = read_checkpoint(checkpoint_path(one + "/train", 20));
   Checkpoint b = read_checkpoint(checkpoint_path(two + "/train", 20));
   EXPECT_EQ(a.adam_step, 20);
