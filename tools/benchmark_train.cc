@@ -7,8 +7,8 @@
 #include <omp.h>
 
 #include <chrono>
-#include <memory>
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -86,7 +86,8 @@ int benchmark_train(int argc, char** argv) {
   for (auto& x : batch.onehot) x = event(rng);
   for (auto& x : batch.labels) x = event(rng);
 
-  GradientOptions gradient_options{.divisor = int64_t{global_batch} * seq};
+  GradientOptions gradient_options;
+  gradient_options.divisor = int64_t{global_batch} * seq;
   if (comm->size() > 1) gradient_options.on_ready = [&](std::span<float> g) { comm->start_sum(g); };
   double total = 0, gradients = 0, clip = 0, update = 0, loss = 0, waited = 0;
   for (int it = 0; it < warmup + iters; ++it) {
@@ -107,22 +108,23 @@ int benchmark_train(int argc, char** argv) {
     }
   }
   if (comm->rank() != 0) return 0;
-  nlohmann::json out = {{"what", "prnn train"},
-                        {"batch", global_batch},
-                        {"ranks", comm->size()},
-                        {"threads_per_rank", omp_get_max_threads()},
-                        {"seq", seq},
-                        {"layers", shape.layer_sizes},
-                        {"vocab", vocab},
-                        {"precision", precision_name(step.precision())},
-                        {"tokens_per_s", std::round(10.0 * global_batch * seq * iters / total) / 10},
-                        {"step_s", total / iters},
-                        {"forward_backward_s", gradients / iters},
-                        {"clip_s", clip / iters},
-                        {"adam_s", update / iters},
-                        {"allreduce_wait_s", waited / iters},
-                        {"overlap", comm->size() > 1 && overlap},
-                        {"loss", loss}};
+  nlohmann::json out = {
+      {"what", "prnn train"},
+      {"batch", global_batch},
+      {"ranks", comm->size()},
+      {"threads_per_rank", omp_get_max_threads()},
+      {"seq", seq},
+      {"layers", shape.layer_sizes},
+      {"vocab", vocab},
+      {"precision", precision_name(step.precision())},
+      {"tokens_per_s", std::round(10.0 * global_batch * seq * iters / total) / 10},
+      {"step_s", total / iters},
+      {"forward_backward_s", gradients / iters},
+      {"clip_s", clip / iters},
+      {"adam_s", update / iters},
+      {"allreduce_wait_s", waited / iters},
+      {"overlap", comm->size() > 1 && overlap},
+      {"loss", loss}};
   std::printf("%s\n", out.dump().c_str());
   return 0;
 }

@@ -81,9 +81,15 @@ int train_body(int argc, char** argv) {
   options.seed = static_cast<uint64_t>(seed);
   options.warm_start_file = warm_start_bundle_file;
   std::unique_ptr<Communicator> comm = make_communicator(overlap_allreduce);
-  if (!eval) return run_training(options, *comm);
-  if (comm->size() > 1) throw UsageError("--eval runs in one process; start it without mpirun");
-  return run_eval(options);
+  if (comm->size() == 1) return eval ? run_eval(options) : run_training(options, *comm);
+  // Several ranks: each reports an error before MPI_Finalize (comm's destructor, where the
+  // ranks meet), so mpirun, which stops the job at the first exit, cuts no report short.
+  try {
+    if (eval) throw UsageError("--eval runs in one process; start it without mpirun");
+    return run_training(options, *comm);
+  } catch (const InputError& e) {
+    return report_error("train", e);
+  }
 }
 
 int train_main(int argc, char** argv) { return run_guarded("train", train_body, argc, argv); }

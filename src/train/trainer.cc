@@ -234,14 +234,27 @@ int Trainer::run() {
   GradientOptions gradient_options;
   if (ranks > 1) gradient_options.on_ready = [&](std::span<float> g) { comm_.start_sum(g); };
 
+  // Rank 0's own writes (summaries, checkpoints). With several ranks an error there is
+  // reported in the next step's agreement, so no rank waits for one that has given up.
+  std::string chief_error;
+  auto chief_writes = [&](auto&& write) {
+    if (!chief) return;
+    if (ranks == 1) return write();
+    try {
+      write();
+    } catch (const InputError& e) {
+      if (chief_error.empty()) chief_error = e.what();
+    }
+  };
+
   while (!(ranks == 1 && g_stop_requested) &&
          (options_.num_training_steps == 0 || state_.global_step < options_.num_training_steps)) {
-    std::string data_error;
+    std::string data_error = chief_error;
     try {
       producer.next(produced);
     } catch (const InputError& e) {
       if (ranks == 1) throw;
-      data_error = e.what();
+      if (data_error.empty()) data_error = e.what();
     }
     const Batch& batch = produced.batch;
     StepAgreement agreement = agree_on_step(
@@ -291,7 +304,7 @@ int Trainer::run() {
       auto scalars = summary_scalars(interval_stats, interval_label_steps);
       scalars.push_back(
           {"global_step/sec", static_cast<float>(options_.summary_frequency / seconds)});
-      if (chief) summaries->add_scalars(state_.global_step, scalars);
+      chief_writes([&] { summaries->add_scalars(state_.global_step, scalars); });
       interval_stats = BatchStats();
       interval_label_steps = 0;
       interval_events = 0;
@@ -299,12 +312,15 @@ int Trainer::run() {
       interval_wait_start = producer.seconds_waited();
     }
     if (chief && seconds_since(last_save) >= options_.save_checkpoint_secs) {
-      save_checkpoint();
-      saved_at_current_step = true;
+      chief_writes([&] {
+        save_checkpoint();
+        saved_at_current_step = true;
+      });
       last_save = Clock::now();
     }
   }
   check_replicas_agree(comm_, params_, state_.global_step);
+  if (!chief_error.empty()) throw InputError(chief_error);
   if (chief && !saved_at_current_step) save_checkpoint();
   double total = seconds_since(run_start);
   char summary[256];

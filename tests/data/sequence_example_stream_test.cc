@@ -18,7 +18,8 @@ class SequenceExampleStreamTest : public ::testing::Test {
   void SetUp() override {
     path_ = ::testing::TempDir() + "stream_test_" + std::to_string(::getpid()) + ".tfrecord";
     testing::write_examples(path_, false, 6);
-    for_each_sequence_example(path_, config_, [&](EncodedExample& e) { file_.push_back(e.labels); });
+    for_each_sequence_example(path_, config_,
+                              [&](EncodedExample& e) { file_.push_back(e.labels); });
     ASSERT_EQ(file_.size(), 6u);
   }
   void TearDown() override { std::filesystem::remove(path_); }

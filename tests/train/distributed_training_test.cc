@@ -48,8 +48,7 @@ class DistributedTraining : public ::testing::Test {
     if (!dir_.empty()) fs::remove_all(dir_);
   }
 
-  std::string flags(const std::string& run_dir, int64_t steps,
-                    const std::string& file = "") const {
+  std::string flags(const std::string& run_dir, int64_t steps, const std::string& file = "") const {
     return std::string("train --config=") + kConfig + " --run_dir=" + run_dir +
            " --sequence_example_file=" + (file.empty() ? examples_ : file) +
            " --hparams=batch_size=16,rnn_layer_sizes=[32],dropout_keep_prob=1.0,"
@@ -113,8 +112,8 @@ TEST_F(DistributedTraining, TwoRanksTrainTheModelOfOneProcessAndCheckpointsResum
   const double loss_one = loss_of(one, 20), loss_two = loss_of(two, 20);
   EXPECT_LT(loss_one, 0.9 * initial) << "20 steps must have trained something";
   EXPECT_NEAR(loss_two, loss_one, kLossTolerance * loss_one);
-  std::printf("loss after 20 steps: one process %.9f, two ranks %.9f (relative %.2e)\n",
-              loss_one, loss_two, std::abs(loss_two - loss_one) / loss_one);
+  std::printf("loss after 20 steps: one process %.9f, two ranks %.9f (relative %.2e)\n", loss_one,
+              loss_two, std::abs(loss_two - loss_one) / loss_one);
   // One allreduce after the backward pass instead of the overlapped buckets: same sums.
   CommandResult whole = two_ranks(flags(dir_ + "/whole", 20) + " --nooverlap_allreduce");
   ASSERT_EQ(whole.status, 0) << whole.output;
@@ -132,8 +131,9 @@ TEST_F(DistributedTraining, TwoRanksTrainTheModelOfOneProcessAndCheckpointsResum
   fs::copy(one, dir_ + "/one_then_one", fs::copy_options::recursive);
   CommandResult to_two = two_ranks(flags(dir_ + "/one_then_two", 30));
   ASSERT_EQ(to_two.status, 0) << to_two.output;
-  EXPECT_NE(to_two.output.find("resuming from " + checkpoint_path(dir_ + "/one_then_two/train", 20)),
-            std::string::npos)
+  EXPECT_NE(
+      to_two.output.find("resuming from " + checkpoint_path(dir_ + "/one_then_two/train", 20)),
+      std::string::npos)
       << to_two.output;
   CommandResult to_one = one_process(flags(dir_ + "/one_then_one", 30));
   ASSERT_EQ(to_one.status, 0) << to_one.output;
@@ -184,8 +184,7 @@ pid_t rank_pid(pid_t parent, int rank) {
 TEST_F(DistributedTraining, AKilledRankStopsTheRunNamingItAndTheRestartResumes) {
   const std::string run_dir = dir_ + "/killed", log = dir_ + "/killed.log";
   const std::string command = "exec env " + mpirun(2) + PRNN_BINARY + " " + flags(run_dir, 0) +
-                              " --save_checkpoint_secs=0 --num_checkpoints=1000 > " + log +
-                              " 2>&1";
+                              " --save_checkpoint_secs=0 --num_checkpoints=1000 > " + log + " 2>&1";
   pid_t launcher = ::fork();
   ASSERT_GE(launcher, 0);
   if (launcher == 0) {
