@@ -368,11 +368,6 @@ int run_training(const TrainOptions& options, Communicator& comm) {
   return trainer.run();
 }
 
-int run_training(const TrainOptions& options) {
-  SingleProcessCommunicator one;
-  return run_training(options, one);
-}
-
 int run_eval(const TrainOptions& options) {
   const PerformanceConfig& config = find_performance_config(options.config);
   const std::string train_dir = options.run_dir + "/train";

@@ -51,8 +51,8 @@ struct TrainOptions {
 };
 
 // Returns the process exit status.
+// `comm`: a SingleProcessCommunicator for one process (make_communicator chooses).
 int run_training(const TrainOptions& options, Communicator& comm);
-int run_training(const TrainOptions& options);  // one process
 int run_eval(const TrainOptions& options);
 
 }  // namespace prnn
