@@ -76,11 +76,11 @@ void check_replicas_agree(Communicator& comm, const ParamArena& params, int64_t 
     same = same && all[r] == all[0];
   }
   if (same) return;
-  throw InputError("step " + std::to_string(step) + ": the ranks' parameters differ (CRC-32C " +
-                   list +
-                   "); the replicas are no longer one model (an MPI reduction that is not "
-                   "bit-identical on every rank, or memory corruption). Restart from the last "
-                   "checkpoint");
+  throw InputError(
+      "step " + std::to_string(step) + ": the ranks' parameters differ (CRC-32C " + list +
+      "); the replicas are no longer one model (an MPI reduction that is not "
+      "bit-identical on every rank, a bug, or memory corruption). Restart from the last "
+      "checkpoint");
 }
 
 }  // namespace prnn
