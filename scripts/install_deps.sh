@@ -15,6 +15,7 @@ packages=(
   nettle-dev                             # SHA-1 of NoteSequence ids
   nlohmann-json3-dev                     # JSON output (dump, evaluate, checkpoint headers)
   libgtest-dev                           # tests
+  libopenmpi-dev openmpi-bin             # data-parallel training under mpirun (doc/distributed.md)
   python3 python3-mido                   # MIDI parity test against the reference script
   timidity timgm6mb-soundfont            # renders our MIDI output in a test (with TimGM6mb's patches)
   libfluidsynth-dev                      # render: WAV synthesis through FluidSynth's C API (TimGM6mb: its default SoundFont)
