@@ -17,6 +17,8 @@ packages=(
   libgtest-dev                           # tests
   python3 python3-mido                   # MIDI parity test against the reference script
   timidity freepats                      # renders our MIDI output in a test (freepats: its patches)
+  libboost-dev                           # Boost.Beast/Asio (header-only): the studio's HTTP + WebSocket
+  chromium chromium-driver python3-selenium  # the studio's browser test (headless Chromium)
 )
 missing=()
 for p in "${packages[@]}"; do
