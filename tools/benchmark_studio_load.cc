@@ -2,8 +2,8 @@
 // (performance_rnn serve) on this machine, each playing in real time: it reports its
 // played time every --report_ms, asks for --density notes per second (conditioning on),
 // and changes a control (temperature 1.0 ↔ 0.99) every 2 s. Per client it tracks the
-// lowest lookahead (stream time received minus time played; below 0 is an underrun) once
-// its first events arrived, and each control change's latency: sent → the "events"
+// lowest lookahead (stream time received minus time played, just before each message
+// arrives; below 0 is an underrun) once its first events arrived, and each control change's latency: sent → the "events"
 // message carrying its seq (the server's acknowledgement: in effect from then on), and
 // sent → the first notes generated under it (these wait for credit: up to the lookahead
 // plus one time shift). Prints one JSON line.
@@ -44,7 +44,7 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
   std::deque<std::string> queue;
   bool open = false, failed = false, got_events = false;
   Clock::time_point start;  // stream time 0 of the play clock
-  double until = 0, min_lookahead = 1e9;
+  double until = 0, min_lookahead = 1e9, min_lookahead_at = 0;
   int64_t notes = 0, messages = 0, errors = 0, underruns = 0;
   uint64_t seq = 1, pending_seq = 0, pending_note_seq = 0;
   Clock::time_point pending_sent;
@@ -89,8 +89,19 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
     if (m["type"] != "events") return;
     ++messages;
     notes += static_cast<int64_t>(m["notes"].size());
+    // The lookahead is lowest just before a message arrives: what was received before it,
+    // minus the time played now.
+    const double played = since(start);
+    if (got_events) {
+      const double lookahead = until - played;
+      if (lookahead < min_lookahead) {
+        min_lookahead = lookahead;
+        min_lookahead_at = played;
+      }
+      if (lookahead < 0) ++underruns;
+    }
     until = std::max(until, m["until"].get<double>());
-    got_events = true;
+    got_events = until > 0;  // (the acknowledgement of the first controls comes before any)
     const uint64_t got = m["seq"].get<uint64_t>();
     const double ms = 1000 * std::chrono::duration<double>(Clock::now() - pending_sent).count();
     if (pending_seq && got >= pending_seq) {
@@ -118,11 +129,6 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
   void tick(bool change_control, double temperature) {
     if (!open) return;
     const double played = since(start);
-    if (got_events) {
-      const double lookahead = until - played;
-      min_lookahead = std::min(min_lookahead, lookahead);
-      if (lookahead < 0) ++underruns;
-    }
     send(R"({"type":"played","t":)" + std::to_string(played) + "}");
     if (change_control && pending_seq == 0 && pending_note_seq == 0) {
       ++seq;
@@ -201,7 +207,7 @@ int benchmark_studio_load(int argc, char** argv) {
   ioc.run();
 
   std::vector<double> latencies, note_latencies;
-  double min_lookahead = 1e9;
+  double min_lookahead = 1e9, min_lookahead_at = 0;
   int64_t notes = 0, messages = 0, errors = 0, underrun_clients = 0, connected = 0,
           never_played = 0;
   std::string first_error;
@@ -210,7 +216,10 @@ int benchmark_studio_load(int argc, char** argv) {
     note_latencies.insert(note_latencies.end(), c->note_latencies_ms.begin(),
                           c->note_latencies_ms.end());
     if (c->got_events) {
-      min_lookahead = std::min(min_lookahead, c->min_lookahead);
+      if (c->min_lookahead < min_lookahead) {
+        min_lookahead = c->min_lookahead;
+        min_lookahead_at = c->min_lookahead_at;
+      }
     } else {
       ++never_played;
     }
@@ -231,6 +240,7 @@ int benchmark_studio_load(int argc, char** argv) {
       {"clients_never_served", never_played},
       {"clients_with_underrun", underrun_clients},
       {"min_lookahead_s", never_played == clients ? 0.0 : min_lookahead},
+      {"min_lookahead_at_s", min_lookahead_at},  // the client's play time then
       {"control_latency_ms",
        {{"count", latencies.size()},
         {"p50", percentile(latencies, 0.5)},
