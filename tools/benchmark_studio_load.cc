@@ -55,6 +55,8 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
     beast::get_lowest_layer(ws).async_connect(endpoint, [self = shared_from_this(),
                                                          init](beast::error_code error) {
       if (error) return self->fail("connect: " + error.message());
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws).socket().set_option(tcp::no_delay(true), ignored);
       self->ws.async_handshake(self->host, "/stream", [self, init](beast::error_code error) {
         if (error) return self->fail("handshake: " + error.message());
         self->open = true;

@@ -447,7 +447,12 @@ bool StudioServer::Impl::origin_allowed(std::string_view origin, std::string_vie
 void StudioServer::Impl::accept() {
   acceptor.async_accept([this](beast::error_code error, tcp::socket socket) {
     if (stopping) return;
-    if (!error) std::make_shared<HttpSession>(*this, std::move(socket))->read_next();
+    if (!error) {
+      // Small messages both ways: no Nagle delay waiting for the peer's delayed ACK.
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<HttpSession>(*this, std::move(socket))->read_next();
+    }
     accept();
   });
 }
