@@ -45,7 +45,8 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
   bool open = false, failed = false, got_events = false;
   Clock::time_point start;  // stream time 0 of the play clock
   double until = 0, min_lookahead = 1e9, min_lookahead_at = 0;
-  int64_t notes = 0, messages = 0, errors = 0, underruns = 0;
+  int64_t notes = 0, messages = 0, errors = 0, underruns = 0, late_underruns = 0;
+  double min_late_lookahead = 1e9;  // from 1 s of play on (after the joining burst)
   uint64_t seq = 1, pending_seq = 0, pending_note_seq = 0;
   Clock::time_point pending_sent;
   std::vector<double> latencies_ms, note_latencies_ms;
@@ -101,6 +102,10 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
         min_lookahead_at = played;
       }
       if (lookahead < 0) ++underruns;
+      if (played >= 1.0) {
+        min_late_lookahead = std::min(min_late_lookahead, lookahead);
+        if (lookahead < 0) ++late_underruns;
+      }
     }
     until = std::max(until, m["until"].get<double>());
     got_events = until > 0;  // (the acknowledgement of the first controls comes before any)
@@ -211,7 +216,8 @@ int benchmark_studio_load(int argc, char** argv) {
   std::vector<double> latencies, note_latencies;
   double min_lookahead = 1e9, min_lookahead_at = 0;
   int64_t notes = 0, messages = 0, errors = 0, underrun_clients = 0, connected = 0,
-          never_played = 0;
+          never_played = 0, late_underrun_clients = 0;
+  double min_late_lookahead = 1e9;
   std::string first_error;
   for (const auto& c : all) {
     latencies.insert(latencies.end(), c->latencies_ms.begin(), c->latencies_ms.end());
@@ -229,6 +235,8 @@ int benchmark_studio_load(int argc, char** argv) {
     messages += c->messages;
     errors += c->errors;
     underrun_clients += c->underruns > 0;
+    late_underrun_clients += c->late_underruns > 0;
+    min_late_lookahead = std::min(min_late_lookahead, c->min_late_lookahead);
     connected += c->messages > 0;
     if (first_error.empty() && !c->last_error.empty() && c->errors) first_error = c->last_error;
   }
@@ -243,6 +251,10 @@ int benchmark_studio_load(int argc, char** argv) {
       {"clients_with_underrun", underrun_clients},
       {"min_lookahead_s", never_played == clients ? 0.0 : min_lookahead},
       {"min_lookahead_at_s", min_lookahead_at},  // the client's play time then
+      // The same from 1 s of play on: all clients join at once, so the first second is a
+      // burst of every client's first lookahead.
+      {"clients_with_underrun_after_1s", late_underrun_clients},
+      {"min_lookahead_after_1s", never_played == clients ? 0.0 : min_late_lookahead},
       {"control_latency_ms",
        {{"count", latencies.size()},
         {"p50", percentile(latencies, 0.5)},
