@@ -20,7 +20,8 @@ void append_time(std::string& out, double seconds) {
 
 }  // namespace
 
-std::string hello_message(const ModelCatalog& catalog, double lookahead, int max_clients) {
+std::string hello_message(const ModelCatalog& catalog, double lookahead, int max_clients,
+                          bool samples) {
   json models = json::array();
   for (const auto& model : catalog.models()) {
     models.push_back({{"name", model->name},
@@ -31,6 +32,7 @@ std::string hello_message(const ModelCatalog& catalog, double lookahead, int max
                {"protocol", kStudioProtocolVersion},
                {"lookahead", lookahead},
                {"max_clients", max_clients},
+               {"samples", samples},
                {"models", models},
                {"auto", {{"off", catalog.models()[catalog.auto_model(false)]->name},
                          {"on", catalog.models()[catalog.auto_model(true)]->name}}}});

@@ -12,7 +12,9 @@ namespace prnn {
 
 inline constexpr int kStudioProtocolVersion = 1;
 
-std::string hello_message(const ModelCatalog& catalog, double lookahead, int max_clients);
+// `samples`: whether piano samples are served under /samples/.
+std::string hello_message(const ModelCatalog& catalog, double lookahead, int max_clients,
+                          bool samples);
 std::string events_message(const StudioEngine::Output& output, const ModelCatalog& catalog);
 std::string error_message(const std::string& text);
 

@@ -215,7 +215,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     accepted_ = true;
     const uint64_t seed = server_.options.seed ? server_.options.seed + id_ : server_.seeds();
     server_.engine->join(id_, seed);
-    send(hello_message(server_.catalog, server_.lookahead, server_.options.max_clients));
+    send(hello_message(server_.catalog, server_.lookahead, server_.options.max_clients,
+                       !server_.options.samples_dir.empty()));
     read_next();
   }
 
@@ -332,7 +333,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (target == "/models.json") {
       return respond_text(request, http::status::ok,
                           hello_message(server_.catalog, server_.lookahead,
-                                        server_.options.max_clients),
+                                        server_.options.max_clients,
+                                        !server_.options.samples_dir.empty()),
                           "application/json");
     }
     std::optional<std::string> path;

@@ -44,19 +44,21 @@ function setStatus(text, error = false) {
   $('status').classList.toggle('error', error);
 }
 
-// --- Sound: samples when served, else the synth -----------------------------------
-async function loadSound() {
+// --- Sound: samples when served (hello.samples), else the synth --------------------
+async function loadSound(samples) {
   if (!context) {
     $('sound-source').textContent = 'No Web Audio: silent. ';
     return;
   }
-  const sampler = new Sampler(context, master);
-  try {
-    await sampler.load();
-    player.sound = sampler;
-  } catch (e) {
-    const synth = new Synth(context, master);
-    player.sound = synth;
+  player.sound = new Synth(context, master);
+  if (samples) {
+    const sampler = new Sampler(context, master);
+    try {
+      await sampler.load();
+      player.sound = sampler;
+    } catch (e) {
+      console.warn('piano samples did not load; the synth plays: ' + e.message);
+    }
   }
   $('sound-source').textContent = `Sound: ${player.sound.name}. `;
 }
@@ -204,6 +206,7 @@ client.addEventListener('hello', (e) => {
     'no conditioned model is served: the controls below change nothing until one is';
   showState();
   sendControls();
+  loadSound(hello.samples === true);
   $('play').disabled = false;
   setStatus(`connected · ${hello.models.length} model(s) · lookahead ${hello.lookahead} s`);
 });
@@ -235,6 +238,5 @@ window.studio = {
 
 showState();
 requestAnimationFrame(frame);
-loadSound();
 midi.init();
 client.connect().catch((e) => setStatus(e.message, true));
