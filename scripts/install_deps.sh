@@ -24,6 +24,8 @@ packages=(
   python3-protobuf python3-numpy         # the module's NoteSequence messages and numpy samples
   python3-pytest                         # the module's tests (CTest python_module_test)
   jupyter-nbconvert python3-nbclient python3-ipykernel  # executes the notebook (CTest notebook_test)
+  libboost-dev                           # Boost.Beast/Asio (header-only): the studio's HTTP + WebSocket
+  chromium chromium-driver python3-selenium  # the studio's browser test (headless Chromium)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -109,7 +109,7 @@ class GenerationNetwork {
   bf16_kernels::LstmBlocks recurrent_args(int layer, int num_streams, const float* init,
                                           int init_stride, int parity);
   bf16_kernels::LstmBlocks step_args(int layer, int num_streams);
-  void refresh_inputs();
+  void refresh_inputs(int first, int end);
   uint16_t* layer_x(Layer& layer, int parity) const;
   void output_bf16(int rows, const uint16_t* top_h, int x_stride, float* logits);
   void reserve_prime_rows(int rows);
@@ -126,7 +126,9 @@ class GenerationNetwork {
   float forget_bias_;
   int threads_ = 1;
   int parity_ = 0;       // which x the next step reads
-  bool x_stale_ = true;  // the state changed outside step(): x must be refreshed
+  // Streams from stale_from_ on hold no current bf16 inputs at parity_ (the state changed
+  // outside step(), or a step advanced fewer streams): refreshed when next stepped.
+  int stale_from_ = 0;
   std::vector<Layer> layers_;
   // Dense layer: packed bf16 weights over Vp = V rounded up to 16 columns, padded biases;
   // fp32 path: Magenta's [H, V] weights.
