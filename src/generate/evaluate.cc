@@ -104,7 +104,8 @@ std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& seque
 }
 
 PerformanceScore score_performances(GenerationNetwork& network, const PerformanceConfig& config,
-                                    const std::vector<AnyPerformance>& performances) {
+                                    const std::vector<AnyPerformance>& performances,
+                                    bool disable_conditioning) {
   PerformanceEncoder encoder(config);
   PerformanceScore score;
   std::vector<EncodedExample> batch;
@@ -119,7 +120,8 @@ PerformanceScore score_performances(GenerationNetwork& network, const Performanc
     if (const auto* notes = std::get_if<NotePerformance>(&performance)) {
       encoder.encode(*notes, &example);
     } else {
-      encoder.encode(std::get<Performance>(performance), /*disable_conditioning=*/false, &example);
+      encoder.encode(std::get<Performance>(performance),
+                     disable_conditioning && config.optional_conditioning, &example);
     }
     score.events += example.num_steps;
     score.seconds += predicted_seconds(performance);

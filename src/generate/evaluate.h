@@ -36,8 +36,11 @@ std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& seque
                                               const PerformanceConfig& config);
 
 // REQUIRES: network built for `config`, performances of the config's kind.
+// `disable_conditioning`: optional-conditioning configs see the disable flag set (and no
+// control values), as the unconditioned half of their training examples; else ignored.
 PerformanceScore score_performances(GenerationNetwork& network, const PerformanceConfig& config,
-                                    const std::vector<AnyPerformance>& performances);
+                                    const std::vector<AnyPerformance>& performances,
+                                    bool disable_conditioning = false);
 
 // Magenta's performance_log_likelihood: constant `controls` (ignored by unconditioned
 // configs), inputs = events[:-1], temperature 1: Σ log p(event k), k = 1 … N−1.

@@ -1,9 +1,5 @@
 #include "generate/generation_model.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <regex>
 
@@ -130,12 +126,6 @@ GenerationModel from_bundle_bytes(GeneratorBundleContents bundle, const std::str
   return build(std::move(checkpoint), path, true);
 }
 
-std::string executable_dir() {
-  std::error_code error;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  return error ? std::string() : self.parent_path().string();
-}
-
 }  // namespace
 
 GenerationModel load_bundle_model(const std::string& path) {
@@ -165,24 +155,6 @@ GenerationModel load_model_file(const std::string& path) {
   std::string bytes = read_file_gunzipped(path);
   if (is_checkpoint(bytes)) return build(parse_checkpoint(bytes, path), path, false);
   return load_bundle_model(path);
-}
-
-std::string shipped_model_path() {
-  if (const char* env = std::getenv("PRNN_MODEL"); env && *env) return env;
-  std::vector<std::string> candidates;
-  if (std::string dir = executable_dir(); !dir.empty()) {
-    candidates.push_back(dir + "/../share/performance_rnn/" + kShippedModelFile);
-  }
-  candidates.push_back(std::string(PRNN_SOURCE_DIR) + "/models/" + kShippedModelFile);
-  std::string tried;
-  for (const std::string& candidate : candidates) {
-    if (std::filesystem::exists(candidate)) return candidate;
-    tried += "\n  " + candidate;
-  }
-  throw InputError(
-      "no model given (--bundle_file, --run_dir or --checkpoint) and the shipped "
-      "model is not installed; looked for $PRNN_MODEL and:" +
-      tried);
 }
 
 }  // namespace prnn

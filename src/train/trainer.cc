@@ -14,7 +14,9 @@
 #include "data/batch_producer.h"
 #include "nn/optimizer.h"
 #include "nn/training_step.h"
+#include "train/best_checkpoint.h"
 #include "train/checkpoint.h"
+#include "train/learning_rate.h"
 #include "train/run_dir.h"
 #include "train/summary_writer.h"
 #include "train/warm_start.h"
@@ -159,6 +161,10 @@ void Trainer::check_finite(const BatchStats& stats, double gradient_norm) {
 
 int Trainer::run() {
   std::filesystem::create_directories(train_dir_);
+  if (std::optional<std::string> stop = early_stop_notice(train_dir_)) {
+    log_info(*stop + "; not training (delete the file to train on)");
+    return 0;
+  }
   restore_or_initialise();
   if (options_.num_training_steps > 0 && state_.global_step >= options_.num_training_steps) {
     log_info("already at step " + std::to_string(state_.global_step) + " >= --num_training_steps");
@@ -195,6 +201,8 @@ int Trainer::run() {
     double norm = clip_gradients(grads_, static_cast<float>(options_.hparams.clip_norm),
                                  ClipMode::kPerTensor);
     check_finite(stats, norm);
+    const double learning_rate = learning_rate_at(options_.hparams, state_.global_step);
+    adam_.set_learning_rate(static_cast<float>(learning_rate));
     adam_.step(params_, grads_);
     ++state_.global_step;
     state_.data_position += batch_size;
@@ -216,15 +224,20 @@ int Trainer::run() {
       char line[256];
       std::snprintf(line, sizeof line,
                     "step %lld: loss = %.4f, perplexity = %.3f, accuracy = %.4f, "
-                    "events/s = %.0f, data wait = %.1f%%, ETA %s",
+                    "events/s = %.0f, data wait = %.1f%%, lr = %.3g, ETA %s",
                     static_cast<long long>(state_.global_step), interval_stats.loss(),
                     interval_stats.perplexity(), interval_stats.accuracy(), events_per_second,
-                    100.0 * waited / seconds, eta.c_str());
+                    100.0 * waited / seconds, learning_rate, eta.c_str());
       log_info(line);
       auto scalars = summary_scalars(interval_stats, interval_label_steps);
       scalars.push_back(
           {"global_step/sec", static_cast<float>(options_.summary_frequency / seconds)});
+      scalars.push_back({"learning_rate", static_cast<float>(learning_rate)});
       summaries.add_scalars(state_.global_step, scalars);
+      if (std::optional<std::string> stop = early_stop_notice(train_dir_)) {
+        log_info(*stop + "; stopping");
+        break;
+      }
       interval_stats = BatchStats();
       interval_label_steps = 0;
       interval_events = 0;
@@ -291,6 +304,7 @@ int run_eval(const TrainOptions& options) {
   TrainingOptions step_options = training_options(config, options);
   TrainingStep step(params.shape(), step_options);
   SummaryWriter summaries(options.run_dir + "/eval");
+  BestCheckpointKeeper best(train_dir, options.early_stopping_patience);
   int64_t last_step = -1;
   auto last_new = Clock::now();
   for (;;) {
@@ -320,6 +334,17 @@ int run_eval(const TrainOptions& options) {
       log_info(line);
       last_step = latest->step;
       last_new = Clock::now();
+      if (best.record(latest->step, stats.loss(), options.config,
+                      hparams_to_string(options.hparams), params)) {
+        log_info("eval: new best checkpoint (step " + std::to_string(latest->step) + ") saved as " +
+                 best.best_path());
+      }
+      if (best.should_stop()) {
+        log_info("eval: early stopping: " + std::to_string(options.early_stopping_patience) +
+                 " evaluations without improving on step " + std::to_string(best.best_step()) +
+                 "; the trainer stops at its next log line");
+        return 0;
+      }
       if (options.num_training_steps > 0 && last_step >= options.num_training_steps) return 0;
     }
     if (seconds_since(last_new) > options.eval_timeout_secs) {

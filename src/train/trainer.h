@@ -9,6 +9,11 @@
 // and at the end (atomically), keeping the newest num_checkpoints. SIGINT/SIGTERM end the
 // run after the current step with a final checkpoint.
 //
+// The eval job keeps the best checkpoint by eval NLL and may stop the run early
+// (train/best_checkpoint.h); the trainer stops (with a final checkpoint) when it finds the
+// eval job's early-stop file, and does not start while it is there. The learning rate
+// follows the hparams' schedule (train/learning_rate.h).
+//
 // Failure: outside problems (data, a checkpoint of another config, a corrupt checkpoint)
 // throw InputError before anything is written; a NaN/Inf loss stops the run with an
 // InputError naming the step and the last good checkpoint, which is left untouched.
@@ -40,6 +45,9 @@ struct TrainOptions {
   int64_t num_eval_examples = 0;  // 0 = the whole eval file
   double eval_interval_secs = 60;
   double eval_timeout_secs = 300;
+  // Eval job: stop training after this many evaluations in a row without a new best eval
+  // NLL (0 = never); train/best_checkpoint.h.
+  int early_stopping_patience = 0;
 };
 
 // Returns the process exit status.
