@@ -14,4 +14,4 @@ model=${1:-$root/models/optional_multiconditioned_performance_with_dynamics.safe
 binary=${2:-$root/build/performance_rnn}
 shift $(($# < 2 ? $# : 2))
 [ -f "$model" ] || { echo "bench/controls.sh: no model file $model" >&2; exit 1; }
-exec "$binary" benchmark controls --model="$model" --threads="$(nproc)" --log=WARN "$@"
+exec "$binary" benchmark controls --model="$model" --threads="$(nproc)" "$@"

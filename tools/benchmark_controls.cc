@@ -44,6 +44,7 @@ int benchmark_controls(int argc, char** argv) {
   int num_outputs = 10, threads = 1;
   double seconds = 30;
   int64_t seed = 1;
+  std::string log_level = "WARN";
   FlagSet flags("performance_rnn benchmark controls",
                 "How well a conditioned model follows --notes_per_second and "
                 "--pitch_class_histogram.");
@@ -55,7 +56,9 @@ int benchmark_controls(int argc, char** argv) {
   flags.add("seconds", &seconds, "length of each performance");
   flags.add("seed", &seed, "random seed");
   flags.add("threads", &threads, "threads in each network step");
+  flags.add("log", &log_level, "log level: DEBUG, INFO, WARN, ERROR, FATAL");
   if (!flags.parse(argc, argv)) return 0;
+  set_log_level(log_level);
   if (num_outputs < 1 || !(seconds > 0) || threads < 1) {
     throw UsageError("--num_outputs, --seconds and --threads must be positive");
   }

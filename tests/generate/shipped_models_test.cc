@@ -75,6 +75,14 @@ TEST_F(ShippedModels, TheConditionedModelForEveryRunWhenItsDisabledNllIsAtLeastA
   EXPECT_EQ(choose_shipped_model(false).path, path(kShippedModelFile));
 }
 
+TEST_F(ShippedModels, TheRepositorysIndexIsValidAndRecordsNoConditionedNllYet) {
+  install(true, true);
+  std::filesystem::copy_file(std::string(PRNN_SOURCE_DIR) + "/models/models.json",
+                             dir_ + "/models.json");
+  EXPECT_EQ(choose_shipped_model(false).path, path(kShippedModelFile));
+  EXPECT_EQ(choose_shipped_model(true).path, path(kConditionedModelFile));
+}
+
 TEST_F(ShippedModels, WhateverIsInstalledWhenOnlyOneIs) {
   install(true, false);
   ShippedModelChoice choice = choose_shipped_model(true);
