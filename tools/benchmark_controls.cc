@@ -62,7 +62,7 @@ int benchmark_controls(int argc, char** argv) {
   if (num_outputs < 1 || !(seconds > 0) || threads < 1) {
     throw UsageError("--num_outputs, --seconds and --threads must be positive");
   }
-  if (model_file.empty()) model_file = shipped_models_dir() + "/" + kConditionedModelFile;
+  if (model_file.empty()) model_file = shipped_models_folder() + "/" + kConditionedModelFile;
   const auto started = std::chrono::steady_clock::now();
   GenerationModel model = load_model_file(model_file);
   const PerformanceConfig& config = *model.config;

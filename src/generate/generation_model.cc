@@ -1,5 +1,9 @@
 #include "generate/generation_model.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <regex>
 
@@ -155,6 +159,24 @@ GenerationModel load_model_file(const std::string& path) {
   std::string bytes = read_file_gunzipped(path);
   if (is_checkpoint(bytes)) return build(parse_checkpoint(bytes, path), path, false);
   return load_bundle_model(path);
+}
+
+std::string shipped_model_path() {
+  if (const char* env = std::getenv("PRNN_MODEL"); env && *env) return env;
+  std::vector<std::string> candidates;
+  if (std::string dir = executable_dir(); !dir.empty()) {
+    candidates.push_back(dir + "/../share/performance_rnn/" + kShippedModelFile);
+  }
+  candidates.push_back(std::string(PRNN_SOURCE_DIR) + "/models/" + kShippedModelFile);
+  std::string tried;
+  for (const std::string& candidate : candidates) {
+    if (std::filesystem::exists(candidate)) return candidate;
+    tried += "\n  " + candidate;
+  }
+  throw InputError(
+      "no model given (--bundle_file, --run_dir or --checkpoint) and the shipped "
+      "model is not installed; looked for $PRNN_MODEL and:" +
+      tried);
 }
 
 }  // namespace prnn

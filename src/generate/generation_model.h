@@ -1,7 +1,7 @@
 // Loading a trained model for generation and evaluation, from any of the places a user
 // can name: a generator bundle (.mag: ours, holding our checkpoint, or Magenta's, holding a
 // TensorFlow V1 checkpoint), a checkpoint file, a run directory (its newest
-// RUN_DIR/train checkpoint), or a shipped model (generate/shipped_models.h).
+// RUN_DIR/train checkpoint), or the shipped model.
 //
 // The config comes from the bundle's generator id (which overrides --config, as in
 // Magenta) or from the checkpoint's metadata. Layer sizes come from the checkpoint: our
@@ -40,5 +40,11 @@ GenerationModel load_run_dir_model(const std::string& run_dir,
                                    const std::string& expected_config = "");
 // Any model file: a bundle or a checkpoint, told apart by their contents.
 GenerationModel load_model_file(const std::string& path);
+
+// Where the shipped model is: $PRNN_MODEL if set; else the first that exists of
+// <executable dir>/../share/performance_rnn/<file>, <source tree>/models/<file>.
+// InputError listing the places tried when none exists.
+std::string shipped_model_path();
+inline constexpr const char* kShippedModelFile = "performance_with_dynamics.safetensors.gz";
 
 }  // namespace prnn

@@ -12,12 +12,6 @@
 namespace prnn {
 namespace {
 
-std::string executable_dir() {
-  std::error_code error;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  return error ? std::string() : self.parent_path().string();
-}
-
 bool exists(const std::string& path) {
   std::error_code error;
   return std::filesystem::is_regular_file(path, error);
@@ -52,7 +46,7 @@ std::string number(double value) {
 
 }  // namespace
 
-std::string shipped_models_dir() {
+std::string shipped_models_folder() {
   if (const char* env = std::getenv("PRNN_MODELS_DIR"); env && *env) return env;
   std::vector<std::string> candidates;
   if (std::string dir = executable_dir(); !dir.empty()) {
@@ -76,7 +70,7 @@ ShippedModelChoice choose_shipped_model(bool controls_requested) {
   if (const char* env = std::getenv("PRNN_MODEL"); env && *env) {
     return {env, false, false, "the model $PRNN_MODEL names"};
   }
-  const std::string dir = shipped_models_dir();
+  const std::string dir = shipped_models_folder();
   const std::string plain = dir + "/" + kShippedModelFile;
   const std::string conditioned = dir + "/" + kConditionedModelFile;
   const bool have_plain = exists(plain), have_conditioned = exists(conditioned);

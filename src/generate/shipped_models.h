@@ -11,7 +11,8 @@
 //    "optional_multiconditioned_performance_with_dynamics.safetensors.gz":
 //        {"eval_nll_per_event_conditioning_disabled": 2.85}}
 //
-// The rule (choose_shipped_model): $PRNN_MODEL, when set, names the one file to use.
+// The rule (choose_shipped_model): $PRNN_MODEL, when set, names the one file to use (as
+// for shipped_model_path(), which finds the unconditioned model only).
 // Otherwise the conditioned model when a control is requested; else the conditioned
 // model too when its disabled-conditioning NLL is recorded and at least as good as the
 // unconditioned one's (it then plays with conditioning disabled); else the unconditioned
@@ -21,9 +22,11 @@
 
 #include <string>
 
+#include "generate/generation_model.h"
+
 namespace prnn {
 
-inline constexpr const char* kShippedModelFile = "performance_with_dynamics.safetensors.gz";
+// kShippedModelFile (the unconditioned model) is in generate/generation_model.h.
 inline constexpr const char* kConditionedModelFile =
     "optional_multiconditioned_performance_with_dynamics.safetensors.gz";
 inline constexpr const char* kModelsIndexFile = "models.json";
@@ -38,7 +41,7 @@ struct ShippedModelChoice {
 };
 
 // The models folder as described above; InputError listing the places looked in.
-std::string shipped_models_dir();
+std::string shipped_models_folder();
 
 ShippedModelChoice choose_shipped_model(bool controls_requested);
 
