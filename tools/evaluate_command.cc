@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "generate/evaluate.h"
 #include "generate/generation_model.h"
+#include "generate/shipped_models.h"
 #include "music/note_sequence_source.h"
 #include "music/sequences.h"
 #include "performance/extractor.h"
@@ -41,7 +42,8 @@ nlohmann::json rates(const PerformanceScore& s) {
 
 int evaluate_main(int argc, char** argv) {
   std::string bundle_file, run_dir, checkpoint, input, log_level = "INFO";
-  bool log_likelihood = false, recursive = false, disable_conditioning = false;
+  bool log_likelihood = false, recursive = false;
+  std::string disable_conditioning;
   int batch = 16, threads = 1;
   FlagSet flags("performance_rnn evaluate",
                 "Negative log-likelihood of real performances under a model (default: the "
@@ -55,8 +57,9 @@ int evaluate_main(int argc, char** argv) {
   flags.add("log_likelihood", &log_likelihood,
             "also print Magenta's performance_log_likelihood of each whole file");
   flags.add("disable_conditioning", &disable_conditioning,
-            "optional-conditioning models: score with the controls disabled (default: "
-            "enabled, the controls computed from each performance itself)");
+            "optional-conditioning models: True scores with conditioning disabled, False with "
+            "the controls of each performance (default: False, or True for a shipped "
+            "conditioned model chosen for its NLL)");
   flags.add("batch", &batch, "performances scored together");
   flags.add("threads", &threads, "threads in each network step");
   flags.add("log", &log_level, "log level: DEBUG, INFO, WARN, ERROR, FATAL");
@@ -67,10 +70,22 @@ int evaluate_main(int argc, char** argv) {
   if (!bundle_file.empty() + !run_dir.empty() + !checkpoint.empty() > 1) {
     throw UsageError("give at most one of --bundle_file, --run_dir and --checkpoint");
   }
+  if (!disable_conditioning.empty() && disable_conditioning != "True" &&
+      disable_conditioning != "False") {
+    throw UsageError("--disable_conditioning must be True or False, not '" +
+                     disable_conditioning + "'");
+  }
+  bool disabled = disable_conditioning == "True";
+  auto load_shipped = [&] {
+    const ShippedModelChoice choice = choose_shipped_model(!disable_conditioning.empty());
+    log_info("using the shipped model " + choice.path + ": " + choice.reason);
+    if (disable_conditioning.empty()) disabled = choice.disable_conditioning;
+    return load_model_file(choice.path);
+  };
   GenerationModel model = !bundle_file.empty()  ? load_bundle_model(bundle_file)
                           : !run_dir.empty()    ? load_run_dir_model(run_dir)
                           : !checkpoint.empty() ? load_checkpoint_model(checkpoint)
-                                                : load_model_file(shipped_model_path());
+                                                : load_shipped();
   const PerformanceConfig& config = *model.config;
   GenerationNetwork network(model.params, batch, true);
   network.set_threads(threads);
@@ -82,7 +97,7 @@ int evaluate_main(int argc, char** argv) {
   auto score_item = [&](const std::string& name, const magenta::NoteSequence& sequence) {
     PerformanceScore score =
         score_performances(network, config, eval_performances(sequence, config),
-                           disable_conditioning);
+                           disabled);
     nlohmann::json line;
     if (score.events > 0) {
       line = rates(score);
@@ -132,7 +147,7 @@ int evaluate_main(int argc, char** argv) {
   summary["unreadable"] = totals.unreadable;
   summary["unscorable"] = totals.unscorable;
   summary["model"] = model.source;
-  if (config.optional_conditioning) summary["conditioning"] = !disable_conditioning;
+  if (config.optional_conditioning) summary["conditioning_disabled"] = disabled;
   std::printf("%s\n", summary.dump().c_str());
   return 0;
 }

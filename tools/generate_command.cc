@@ -1,8 +1,8 @@
 // `performance_rnn generate` (also `performance_rnn_generate`): Magenta's
 // performance_rnn_generate.py — generate performances as MIDI files from a trained model,
 // or save a model as a generator bundle. Flag names, defaults and meanings are the
-// original's; --seed, --checkpoint, --max_note_duration, --exclude_primer and --threads
-// are ours.
+// original's; --seed, --checkpoint, --max_note_duration, --exclude_primer, --control_midi
+// and --threads are ours.
 #include <string>
 
 #include "base/error.h"
@@ -22,7 +22,8 @@ int generate_main(int argc, char** argv) {
   int64_t seed = -1;
   FlagSet flags("performance_rnn_generate",
                 "Generates expressive piano performances (MIDI) with Performance RNN. With no "
-                "--run_dir, --checkpoint or --bundle_file it uses the shipped model.");
+                "--run_dir, --checkpoint or --bundle_file it uses a shipped model: the conditioned one "
+                "when a control flag is given.");
   flags.add("run_dir", &job.run_dir,
             "training run directory; its newest RUN_DIR/train checkpoint is used");
   flags.add("checkpoint", &job.checkpoint, "one checkpoint file (instead of --run_dir)");
@@ -57,6 +58,10 @@ int generate_main(int argc, char** argv) {
                 scale_names_help());
   flags.add("disable_conditioning", &job.disable_conditioning,
             "optional-conditioning models: True/False or a list (segments)");
+  flags.add("control_midi", &job.control_midi,
+            "condition on the note density and pitch-class histogram over time of this MIDI "
+            "performance (one segment per second; not with --notes_per_second or "
+            "--pitch_class_histogram)");
   flags.add("seed", &seed, "random seed; the same seed gives the same files (default: random)");
   flags.add("max_note_duration", &job.max_note_duration, "longest note in seconds (0 = unlimited)");
   flags.add("exclude_primer", &job.exclude_primer,

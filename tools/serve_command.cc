@@ -80,7 +80,7 @@ int serve_body(int argc, char** argv) {
     log_warn("serve: listening on " + options.host +
              ", not only this machine: anyone who can reach it can use the studio");
   }
-  const ModelCatalog catalog(models_dir.empty() ? shipped_models_dir() : models_dir,
+  const ModelCatalog catalog(models_dir.empty() ? shipped_models_folder() : models_dir,
                              bundle_file.empty() ? run_dir : bundle_file);
   StudioServer server(options, catalog, engine);
   std::string names;

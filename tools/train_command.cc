@@ -63,6 +63,9 @@ int train_body(int argc, char** argv) {
             "eval job: seconds between looks for a new checkpoint");
   flags.add("eval_timeout_secs", &options.eval_timeout_secs,
             "eval job: stop after this many seconds without a new checkpoint");
+  flags.add("early_stopping_patience", &options.early_stopping_patience,
+            "eval job: stop the run after N evaluations in a row without a new best eval "
+            "NLL (0 = never); the best checkpoint is always kept as RUN_DIR/train/best.safetensors");
   flags.add("precision", &precision, "matrix products: auto, fp32 or bf16");
   flags.add("seed", &seed, "seed of the initial weights and the data order of a new run");
   flags.add("log", &log, "DEBUG, INFO, WARN, ERROR or FATAL");
@@ -72,6 +75,9 @@ int train_body(int argc, char** argv) {
   if (options.summary_frequency < 1) throw UsageError("--summary_frequency must be >= 1");
   if (options.data.max_events_per_example < 32) {
     throw UsageError("--max_events_per_example must be >= 32 (the shortest window kept)");
+  }
+  if (options.early_stopping_patience < 0) {
+    throw UsageError("--early_stopping_patience must be >= 0");
   }
   if (options.num_checkpoints < 1) throw UsageError("--num_checkpoints must be >= 1");
   if (options.num_training_steps < 0) throw UsageError("--num_training_steps must be >= 0");

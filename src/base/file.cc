@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "base/error.h"
 
@@ -87,6 +88,12 @@ void AtomicFileWriter::commit() {
     std::remove(temp_path_.c_str());
     throw InputError(path_ + ": could not write: " + reason);
   }
+}
+
+std::string executable_dir() {
+  std::error_code error;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string() : self.parent_path().string();
 }
 
 }  // namespace prnn

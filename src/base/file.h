@@ -17,6 +17,8 @@ std::string read_file(const std::string& path);
 // Writes the whole content atomically (AtomicFileWriter).
 void write_file_atomic(const std::string& path, std::string_view content);
 uint64_t file_size(const std::string& path);
+// The folder of the running executable (/proc/self/exe), or "" when it cannot be read.
+std::string executable_dir();
 
 class AtomicFileWriter {
  public:

@@ -120,7 +120,8 @@ PerformanceScore score_performances(GenerationNetwork& network, const Performanc
     if (const auto* notes = std::get_if<NotePerformance>(&performance)) {
       encoder.encode(*notes, &example);
     } else {
-      encoder.encode(std::get<Performance>(performance), disable_conditioning, &example);
+      encoder.encode(std::get<Performance>(performance),
+                     disable_conditioning && config.optional_conditioning, &example);
     }
     score.events += example.num_steps;
     score.seconds += predicted_seconds(performance);

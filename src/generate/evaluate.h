@@ -36,8 +36,8 @@ std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& seque
                                               const PerformanceConfig& config);
 
 // REQUIRES: network built for `config`, performances of the config's kind.
-// `disable_conditioning` sets the disable flag of optional configs (Magenta's eval pipeline
-// scores both ways); other configs ignore it.
+// `disable_conditioning`: optional-conditioning configs see the disable flag set (and no
+// control values), as the unconditioned half of their training examples; else ignored.
 PerformanceScore score_performances(GenerationNetwork& network, const PerformanceConfig& config,
                                     const std::vector<AnyPerformance>& performances,
                                     bool disable_conditioning = false);

@@ -12,9 +12,11 @@
 #include "base/log.h"
 #include "bundle/generator_bundle.h"
 #include "generate/control_flags.h"
+#include "generate/control_midi.h"
 #include "generate/generation_model.h"
 #include "generate/performance_generator.h"
 #include "generate/primer.h"
+#include "generate/shipped_models.h"
 #include "music/midi_reader.h"
 #include "music/midi_writer.h"
 #include "render/render_files.h"
@@ -56,6 +58,17 @@ void check_job(const GenerateJob& job) {
   }
   if (!(job.max_note_duration >= 0)) throw UsageError("--max_note_duration must be >= 0");
   if (job.threads < 1) throw UsageError("--threads must be at least 1");
+  if (!job.control_midi.empty() &&
+      (!job.notes_per_second.empty() || !job.pitch_class_histogram.empty())) {
+    throw UsageError(
+        "--control_midi takes the density and histogram from the file; give it without "
+        "--notes_per_second and --pitch_class_histogram");
+  }
+}
+
+bool controls_requested(const GenerateJob& job) {
+  return !job.notes_per_second.empty() || !job.pitch_class_histogram.empty() ||
+         !job.disable_conditioning.empty() || !job.control_midi.empty();
 }
 
 }  // namespace
@@ -71,9 +84,13 @@ GenerationModel load_job_model(const GenerateJob& job) {
   }
   if (!job.checkpoint.empty()) return load_checkpoint_model(job.checkpoint, job.config);
   if (!job.run_dir.empty()) return load_run_dir_model(job.run_dir, job.config);
-  const std::string shipped = shipped_model_path();
-  log_info("using the shipped model " + shipped);
-  return load_model_file(shipped);
+  const ShippedModelChoice choice = choose_shipped_model(controls_requested(job));
+  GenerationModel model = load_model_file(choice.path);
+  log_info("using the shipped model " + choice.path + " (" + std::string(model.config->name) +
+           "): " + choice.reason);
+  model.unconditioned_by_default =
+      choice.disable_conditioning && model.config->optional_conditioning;
+  return model;
 }
 
 namespace {
@@ -90,13 +107,30 @@ magenta::NoteSequence build_primer(const GenerateJob& job) {
   return primer;
 }
 
-// Parses the control flags the config uses; warns (as Magenta) about the others.
-ControlSchedule build_controls(const GenerateJob& job, const PerformanceConfig& config) {
+// Parses the control flags the config uses; warns (as Magenta) about the others, naming
+// the model used.
+ControlSchedule build_controls(const GenerateJob& job, const GenerationModel& model,
+                               bool disable_by_default, double end_time) {
+  const PerformanceConfig& config = *model.config;
   ControlSchedule schedule;
   auto ignored = [&](const char* flag, const std::string& value) {
     log_warn(std::string("Control signal requested via flag, but the ") + std::string(config.name) +
-             " model does not condition on it. Request will be ignored: " + flag + " = " + value);
+             " model does not condition on it. Request will be ignored: " + flag + " = " + value +
+             " (model used: " + model.source + ")");
   };
+  if (!job.control_midi.empty()) {
+    if (config.note_density || config.pitch_histogram) {
+      ControlSchedule reference = controls_from_performance(
+          midi_to_note_sequence(read_file(job.control_midi), job.control_midi), end_time,
+          job.control_midi);
+      if (config.note_density) schedule.notes_per_second = reference.notes_per_second;
+      if (config.pitch_histogram) schedule.pitch_class_histograms = reference.pitch_class_histograms;
+      log_info("controls from " + job.control_midi + ", one segment per second (" +
+               std::to_string(reference.notes_per_second.size()) + " segments)");
+    } else {
+      ignored("control_midi", job.control_midi);
+    }
+  }
   if (!job.notes_per_second.empty()) {
     if (config.note_density) {
       schedule.notes_per_second = parse_note_densities(job.notes_per_second);
@@ -115,10 +149,12 @@ ControlSchedule build_controls(const GenerateJob& job, const PerformanceConfig& 
     if (config.optional_conditioning) {
       schedule.disable_conditioning = parse_disable_conditioning(job.disable_conditioning);
     } else {
-      log_warn(
-          "Disable conditioning flag set, but the " + std::string(config.name) +
-          " model has no optional conditioning. It will be ignored: " + job.disable_conditioning);
+      log_warn("Disable conditioning flag set, but the " + std::string(config.name) +
+               " model has no optional conditioning. It will be ignored: " +
+               job.disable_conditioning + " (model used: " + model.source + ")");
     }
+  } else if (disable_by_default) {
+    schedule.disable_conditioning = {true};
   }
   // The echo: what the network will actually see.
   if (config.note_density) {
@@ -139,6 +175,16 @@ ControlSchedule build_controls(const GenerateJob& job, const PerformanceConfig& 
       std::vector<double> values(normalized, normalized + kPitchClasses);
       std::printf("pitch_class_histogram (C..B, normalized): %s\n", join(values).c_str());
     }
+  }
+  if (config.optional_conditioning) {
+    std::vector<bool> disabled = schedule.disable_conditioning;
+    if (disabled.empty()) disabled = {false};
+    std::string text;
+    for (bool d : disabled) text += std::string(text.empty() ? "" : ", ") + (d ? "True" : "False");
+    std::printf("disable_conditioning: [%s]%s\n", text.c_str(),
+                disable_by_default && job.disable_conditioning.empty()
+                    ? " (no control requested: the model plays unconditioned)"
+                    : "");
   }
   std::fflush(stdout);
   return schedule;
@@ -216,7 +262,7 @@ std::vector<GeneratedPerformance> generate_job_outputs(const GenerateJob& job,
   options.start_time = primer.total_time();
   options.end_time = end_time;
   options.search = {job.temperature, job.beam_size, job.branch_factor, job.steps_per_iteration};
-  options.controls = build_controls(job, config);
+  options.controls = build_controls(job, model, model.unconditioned_by_default, end_time);
   options.max_note_duration = job.max_note_duration;
   options.num_outputs = job.num_outputs;
   options.seed = job.seed ? *job.seed : std::random_device{}();

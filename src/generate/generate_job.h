@@ -19,7 +19,8 @@
 namespace prnn {
 
 struct GenerateJob {
-  // Model: at most one of bundle_file / checkpoint / run_dir; none = the shipped model.
+  // Model: at most one of bundle_file / checkpoint / run_dir; none = a shipped model, the
+  // conditioned one when a control is given (generate/shipped_models.h).
   std::string run_dir, bundle_file, checkpoint;
   bool save_generator_bundle = false;
   std::string bundle_description;
@@ -34,6 +35,9 @@ struct GenerateJob {
   int beam_size = 1, branch_factor = 1, steps_per_iteration = 1;
   // Control flags as given (empty = not given).
   std::string notes_per_second, pitch_class_histogram, disable_conditioning;
+  // A MIDI performance whose density and histogram over time condition the output
+  // (generate/control_midi.h); excludes notes_per_second and pitch_class_histogram.
+  std::string control_midi;
   std::optional<uint64_t> seed;  // none = from the clock (logged)
   double max_note_duration = 5.0;
   bool exclude_primer = false;  // drop the primer's notes and start the file at the section

@@ -130,12 +130,6 @@ GenerationModel from_bundle_bytes(GeneratorBundleContents bundle, const std::str
   return build(std::move(checkpoint), path, true);
 }
 
-std::string executable_dir() {
-  std::error_code error;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  return error ? std::string() : self.parent_path().string();
-}
-
 }  // namespace
 
 GenerationModel load_bundle_model(const std::string& path) {

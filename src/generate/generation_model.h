@@ -27,6 +27,9 @@ struct GenerationModel {
   std::string hparams;  // Magenta syntax, rnn_layer_sizes included
   int64_t global_step = 0;
   bool magenta_checkpoint = false;  // a TensorFlow V1 checkpoint from Magenta
+  // A shipped conditioned model chosen for its NLL rather than for a control flag: it
+  // plays with conditioning disabled unless the job asks otherwise.
+  bool unconditioned_by_default = false;
 };
 
 // A .mag bundle. `source` names it in errors.

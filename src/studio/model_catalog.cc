@@ -21,10 +21,6 @@ GenerationModel load_any(const std::string& path) {
 
 }  // namespace
 
-std::string shipped_models_dir() {
-  return std::filesystem::path(shipped_model_path()).parent_path().string();
-}
-
 ModelCatalog::ModelCatalog(const std::string& models_dir, const std::string& explicit_model) {
   std::vector<std::string> files;
   if (!models_dir.empty()) {

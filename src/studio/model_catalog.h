@@ -14,11 +14,9 @@
 #include <vector>
 
 #include "generate/generation_model.h"
+#include "generate/shipped_models.h"
 
 namespace prnn {
-
-inline constexpr const char* kConditionedModelFile =
-    "optional_multiconditioned_performance_with_dynamics.safetensors.gz";
 
 struct StudioModel {
   std::string name;  // what the page shows and sends back
@@ -42,8 +40,5 @@ class ModelCatalog {
   std::vector<std::unique_ptr<StudioModel>> models_;
   int auto_off_ = 0, auto_on_ = 0;
 };
-
-// The folder of the shipped model (see shipped_model_path), the default --models_dir.
-std::string shipped_models_dir();
 
 }  // namespace prnn

@@ -13,7 +13,20 @@ namespace {
 
 const char* const kValidNames =
     "batch_size, rnn_layer_sizes, dropout_keep_prob, clip_norm, learning_rate, attn_length, "
-    "residual_connections, use_cudnn";
+    "residual_connections, use_cudnn, warmup_steps, decay, decay_steps, decay_rate, "
+    "min_learning_rate";
+
+const char* decay_name(LearningRateDecay decay) {
+  switch (decay) {
+    case LearningRateDecay::kConstant:
+      return "constant";
+    case LearningRateDecay::kExponential:
+      return "exponential";
+    case LearningRateDecay::kCosine:
+      return "cosine";
+  }
+  return "constant";
+}
 
 std::string trim(const std::string& text) {
   size_t begin = 0, end = text.size();
@@ -97,6 +110,14 @@ void check_ranges(const HParams& h) {
   }
   if (!(h.clip_norm > 0)) throw UsageError("--hparams: clip_norm must be positive");
   if (!(h.learning_rate > 0)) throw UsageError("--hparams: learning_rate must be positive");
+  if (h.warmup_steps < 0) throw UsageError("--hparams: warmup_steps must be >= 0");
+  if (h.decay_steps <= 0) throw UsageError("--hparams: decay_steps must be positive");
+  if (!(h.decay_rate > 0 && h.decay_rate <= 1)) {
+    throw UsageError("--hparams: decay_rate must be in (0, 1]");
+  }
+  if (!(h.min_learning_rate >= 0 && h.min_learning_rate <= h.learning_rate)) {
+    throw UsageError("--hparams: min_learning_rate must be in [0, learning_rate]");
+  }
   if (h.attn_length != 0) {
     throw UsageError("--hparams: attn_length > 0 (attention) is not supported by this engine");
   }
@@ -131,6 +152,24 @@ void apply_hparams(const std::string& overrides, HParams& hparams) {
       result.clip_norm = parse_double(name, value);
     } else if (name == "learning_rate") {
       result.learning_rate = parse_double(name, value);
+    } else if (name == "warmup_steps") {
+      result.warmup_steps = parse_int(name, value);
+    } else if (name == "decay") {
+      if (value == "constant") {
+        result.decay = LearningRateDecay::kConstant;
+      } else if (value == "exponential") {
+        result.decay = LearningRateDecay::kExponential;
+      } else if (value == "cosine") {
+        result.decay = LearningRateDecay::kCosine;
+      } else {
+        bad_value(name, value, "constant, exponential or cosine");
+      }
+    } else if (name == "decay_steps") {
+      result.decay_steps = parse_int(name, value);
+    } else if (name == "decay_rate") {
+      result.decay_rate = parse_double(name, value);
+    } else if (name == "min_learning_rate") {
+      result.min_learning_rate = parse_double(name, value);
     } else if (name == "attn_length") {
       result.attn_length = parse_int(name, value);
     } else if (name == "residual_connections") {
@@ -158,6 +197,14 @@ std::string hparams_to_string(const HParams& h) {
       << ",learning_rate=" << h.learning_rate << ",attn_length=" << h.attn_length
       << ",residual_connections=" << (h.residual_connections ? "true" : "false")
       << ",use_cudnn=" << (h.use_cudnn ? "true" : "false");
+  const HParams defaults;
+  if (h.warmup_steps != defaults.warmup_steps) out << ",warmup_steps=" << h.warmup_steps;
+  if (h.decay != defaults.decay) out << ",decay=" << decay_name(h.decay);
+  if (h.decay_steps != defaults.decay_steps) out << ",decay_steps=" << h.decay_steps;
+  if (h.decay_rate != defaults.decay_rate) out << ",decay_rate=" << h.decay_rate;
+  if (h.min_learning_rate != defaults.min_learning_rate) {
+    out << ",min_learning_rate=" << h.min_learning_rate;
+  }
   return out.str();
 }
 

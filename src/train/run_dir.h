@@ -2,7 +2,8 @@
 // Only complete files carry that name (they are written atomically); a temporary left
 // by a killed writer ends in ".tmp.<pid>.<n>" and is removed by remove_stale_temporaries.
 // Functions throw InputError naming the directory when it cannot be listed. They do not
-// lock: one trainer per run directory (an eval job only reads).
+// lock: one trainer per run directory (an eval job only reads checkpoints; it writes the
+// best.* and early_stop.json files of train/best_checkpoint.h).
 #pragma once
 
 #include <cstdint>

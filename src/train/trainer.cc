@@ -18,8 +18,10 @@
 #include "nn/optimizer.h"
 #include "nn/softmax_xent.h"
 #include "nn/training_step.h"
+#include "train/best_checkpoint.h"
 #include "train/checkpoint.h"
 #include "train/data_parallel.h"
+#include "train/learning_rate.h"
 #include "train/run_dir.h"
 #include "train/summary_writer.h"
 #include "train/warm_start.h"
@@ -189,6 +191,13 @@ int Trainer::run() {
                      "be a multiple of the number of ranks, " + std::to_string(ranks));
   }
   if (chief) std::filesystem::create_directories(train_dir_);
+  // The eval job's early-stop file (train/best_checkpoint.h): rank 0 reads it, and every
+  // rank stops at the next step's agreement.
+  bool early_stop_requested = false;
+  if (std::optional<std::string> stop = chief ? early_stop_notice(train_dir_) : std::nullopt) {
+    log_info(*stop + "; not training (delete the file to train on)");
+    early_stop_requested = true;
+  }
   restore_or_initialise();
   if (options_.num_training_steps > 0 && state_.global_step >= options_.num_training_steps) {
     log_info("already at step " + std::to_string(state_.global_step) + " >= --num_training_steps");
@@ -261,7 +270,7 @@ int Trainer::run() {
         comm_,
         count_predictions(batch.labels.data(),
                           int64_t{batch.batch_size} * batch.max_length * batch.num_heads),
-        g_stop_requested, data_error);
+        g_stop_requested || early_stop_requested, data_error);
     if (agreement.stop) break;
     gradient_options.divisor = agreement.global_predictions;
     BatchStats stats = step.compute_gradients(
@@ -272,6 +281,8 @@ int Trainer::run() {
     double norm = clip_gradients(grads_, static_cast<float>(options_.hparams.clip_norm),
                                  ClipMode::kPerTensor);
     check_finite(stats, norm);
+    const double learning_rate = learning_rate_at(options_.hparams, state_.global_step);
+    adam_.set_learning_rate(static_cast<float>(learning_rate));
     adam_.step(params_, grads_);
     ++state_.global_step;
     state_.data_position += batch_size;
@@ -296,15 +307,20 @@ int Trainer::run() {
       char line[256];
       std::snprintf(line, sizeof line,
                     "step %lld: loss = %.4f, perplexity = %.3f, accuracy = %.4f, "
-                    "events/s = %.0f, data wait = %.1f%%, ETA %s",
+                    "events/s = %.0f, data wait = %.1f%%, lr = %.3g, ETA %s",
                     static_cast<long long>(state_.global_step), interval_stats.loss(),
                     interval_stats.perplexity(), interval_stats.accuracy(), events_per_second,
-                    100.0 * waited / seconds, eta.c_str());
+                    100.0 * waited / seconds, learning_rate, eta.c_str());
       log_info(line);
       auto scalars = summary_scalars(interval_stats, interval_label_steps);
       scalars.push_back(
           {"global_step/sec", static_cast<float>(options_.summary_frequency / seconds)});
+      scalars.push_back({"learning_rate", static_cast<float>(learning_rate)});
       chief_writes([&] { summaries->add_scalars(state_.global_step, scalars); });
+      if (std::optional<std::string> stop = chief ? early_stop_notice(train_dir_) : std::nullopt) {
+        log_info(*stop + "; stopping");
+        early_stop_requested = true;  // every rank stops at the next step's agreement
+      }
       interval_stats = BatchStats();
       interval_label_steps = 0;
       interval_events = 0;
@@ -381,6 +397,7 @@ int run_eval(const TrainOptions& options) {
   TrainingOptions step_options = training_options(config, options);
   TrainingStep step(params.shape(), step_options);
   SummaryWriter summaries(options.run_dir + "/eval");
+  BestCheckpointKeeper best(train_dir, options.early_stopping_patience);
   int64_t last_step = -1;
   auto last_new = Clock::now();
   for (;;) {
@@ -410,6 +427,17 @@ int run_eval(const TrainOptions& options) {
       log_info(line);
       last_step = latest->step;
       last_new = Clock::now();
+      if (best.record(latest->step, stats.loss(), options.config,
+                      hparams_to_string(options.hparams), params)) {
+        log_info("eval: new best checkpoint (step " + std::to_string(latest->step) + ") saved as " +
+                 best.best_path());
+      }
+      if (best.should_stop()) {
+        log_info("eval: early stopping: " + std::to_string(options.early_stopping_patience) +
+                 " evaluations without improving on step " + std::to_string(best.best_step()) +
+                 "; the trainer stops at its next log line");
+        return 0;
+      }
       if (options.num_training_steps > 0 && last_step >= options.num_training_steps) return 0;
     }
     if (seconds_since(last_new) > options.eval_timeout_secs) {

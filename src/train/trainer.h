@@ -13,6 +13,10 @@
 // the global batch (each rank draws batch_size / N examples of its own shard), rank 0's
 // state is broadcast at the start, gradients are summed over the ranks every step, and
 // rank 0 alone writes checkpoints, summaries and progress lines.
+// The eval job keeps the best checkpoint by eval NLL and may stop the run early
+// (train/best_checkpoint.h); the trainer stops (with a final checkpoint) when it finds the
+// eval job's early-stop file, and does not start while it is there. The learning rate
+// follows the hparams' schedule (train/learning_rate.h).
 //
 // Failure: outside problems (data, a checkpoint of another config, a corrupt checkpoint)
 // throw InputError before anything is written; a NaN/Inf loss stops the run with an
@@ -48,6 +52,9 @@ struct TrainOptions {
   double eval_timeout_secs = 300;
   // Data-parallel: compare the ranks' parameter checksums every N steps (and at the end).
   int replica_check_steps = 200;
+  // Eval job: stop training after this many evaluations in a row without a new best eval
+  // NLL (0 = never); train/best_checkpoint.h.
+  int early_stopping_patience = 0;
 };
 
 // Returns the process exit status.

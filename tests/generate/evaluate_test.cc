@@ -70,6 +70,28 @@ TEST(Evaluate, DisabledConditioningIgnoresTheControlRows) {
   EXPECT_GT(std::abs(nll(params, false) - nll(other_controls, false)), 1e-3);
 }
 
+TEST(Evaluate, ConditioningDisabledScoresWithoutTheControls) {
+  // With the disable flag set the network sees no control values, so the teacher-forced
+  // NLL equals Magenta's performance_log_likelihood under any constant controls with the
+  // flag set; with conditioning on, the controls of the performance itself change it.
+  GenerationModel model = load_bundle_model(kFixtures + "magenta_layout_conditioned_2x8.mag");
+  Performance performance(0, 32);
+  for (int c : {60, 300, 188, 355, 64, 320, 192, 340, 67, 310, 195}) {
+    performance.append(class_to_event(c));
+  }
+  GenerationNetwork network(model.params, 2, /*use_bf16=*/false);
+  const PerformanceScore disabled =
+      score_performances(network, *model.config, {performance}, /*disable_conditioning=*/true);
+  const PerformanceScore enabled = score_performances(network, *model.config, {performance});
+  ControlValues off;
+  off.disable_conditioning = true;
+  off.note_density = 3;
+  EXPECT_NEAR(disabled.nll,
+              -performance_log_likelihood(network, *model.config, performance, off), 1e-4);
+  EXPECT_GT(std::abs(enabled.nll - disabled.nll), 1e-4);
+  EXPECT_EQ(enabled.events, disabled.events);
+}
+
 TEST(Evaluate, EvalStagesSplitAtThirtySecondsAndCapAt512Events) {
   magenta::NoteSequence sequence;
   for (int i = 0; i < 600; ++i) {  // 600 notes over 60 s: two 30 s segments

@@ -181,13 +181,70 @@ TEST_F(TrainCommand, WarmStartTakesWeightsButNotTheStep) {
   EXPECT_EQ(started.adam_step, 1) << "and with fresh Adam slots";
 
   // A Magenta bundle of another model is refused, naming both.
-  CommandResult other =
-      run(base_flags(dir_ + "/other") + " --warm_start_bundle_file=" + PRNN_SHARED_DIR +
-          "/fixtures/polyphony_rnn_2x64.mag");
+  const std::string polyphony = std::string(PRNN_SHARED_DIR) + "/fixtures/polyphony_rnn_2x64.mag";
+  if (!fs::exists(polyphony)) GTEST_SKIP() << polyphony << " is not there (../shared missing)";
+  CommandResult other = run(base_flags(dir_ + "/other") + " --warm_start_bundle_file=" + polyphony);
   EXPECT_EQ(other.status, 1);
   EXPECT_NE(other.output.find("'polyphony'"), std::string::npos) << other.output;
   EXPECT_NE(other.output.find("performance_with_dynamics"), std::string::npos) << other.output;
   EXPECT_FALSE(fs::exists(dir_ + "/other/train/model.ckpt-0.safetensors"));
+}
+
+TEST_F(TrainCommand, WarmUpScalesTheFirstUpdates) {
+  // Warm-up over 4 steps from 0.004: the first update uses 0.004 / 4 = 0.001 exactly, so
+  // one step equals one step of the constant 0.001, and differs from one of 0.004.
+  auto one_step = [&](const std::string& name, const std::string& hparams) {
+    Result result = run("--config=performance_with_dynamics --run_dir=" + dir_ + "/" + name +
+                        " --sequence_example_file=" + examples_ +
+                        " --precision=fp32 --num_training_steps=1 --summary_frequency=1"
+                        " --hparams=batch_size=4,rnn_layer_sizes=[16]," + hparams);
+    EXPECT_EQ(result.status, 0) << result.output;
+    return std::make_pair(read_checkpoint(checkpoint_path(dir_ + "/" + name + "/train", 1)),
+                          result.output);
+  };
+  auto [warm, warm_log] = one_step("warm", "learning_rate=0.004,warmup_steps=4");
+  auto [constant, constant_log] = one_step("constant", "learning_rate=0.001");
+  auto [fast, fast_log] = one_step("fast", "learning_rate=0.004");
+  EXPECT_NE(warm_log.find("lr = 0.001,"), std::string::npos) << warm_log;
+  EXPECT_NE(fast_log.find("lr = 0.004,"), std::string::npos) << fast_log;
+  ASSERT_EQ(warm.weights.size(), constant.weights.size());
+  for (size_t i = 0; i < warm.weights.size(); ++i) {
+    EXPECT_EQ(warm.weights[i].values, constant.weights[i].values) << warm.weights[i].name;
+  }
+  EXPECT_NE(warm.weights[0].values, fast.weights[0].values);
+}
+
+TEST_F(TrainCommand, EvalKeepsTheBestCheckpointAndStopsTheRunEarly) {
+  std::string run_dir = dir_ + "/best";
+  ASSERT_EQ(run(base_flags(run_dir) + " --num_training_steps=3").status, 0);
+  const std::string eval_flags = " --eval --eval_interval_secs=0.1 --eval_timeout_secs=5";
+  Result first = run(base_flags(run_dir) + eval_flags + " --num_training_steps=3");
+  ASSERT_EQ(first.status, 0) << first.output;
+  EXPECT_NE(first.output.find("new best checkpoint (step 3)"), std::string::npos) << first.output;
+  Checkpoint three = read_checkpoint(checkpoint_path(run_dir + "/train", 3));
+  Checkpoint best = read_checkpoint(run_dir + "/train/best.safetensors");
+  EXPECT_EQ(best.global_step, 3);
+  EXPECT_EQ(best.weights[0].values, three.weights[0].values);
+
+  // A much worse checkpoint at step 4 (every weight ×40: confident and wrong).
+  Checkpoint worse = three;
+  worse.global_step = 4;
+  worse.adam_step = 4;
+  for (NamedTensor& t : worse.weights)
+    for (float& v : t.values) v *= 40;
+  write_checkpoint(checkpoint_path(run_dir + "/train", 4), worse);
+  Result second =
+      run(base_flags(run_dir) + eval_flags + " --num_training_steps=4 --early_stopping_patience=1");
+  ASSERT_EQ(second.status, 0) << second.output;
+  EXPECT_EQ(second.output.find("new best"), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("early stopping"), std::string::npos) << second.output;
+  EXPECT_EQ(read_checkpoint(run_dir + "/train/best.safetensors").global_step, 3);
+  ASSERT_TRUE(fs::exists(run_dir + "/train/early_stop.json"));
+
+  Result stopped = run(base_flags(run_dir) + " --num_training_steps=10");
+  EXPECT_EQ(stopped.status, 0) << stopped.output;
+  EXPECT_NE(stopped.output.find("early_stop.json"), std::string::npos) << stopped.output;
+  EXPECT_EQ(latest_checkpoint(run_dir + "/train")->step, 4) << "no step was trained";
 }
 
 TEST_F(TrainCommand, SigkillMidRunLosesNoCheckpoint) {
