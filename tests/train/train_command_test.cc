@@ -194,7 +194,7 @@ TEST_F(TrainCommand, WarmUpScalesTheFirstUpdates) {
   // Warm-up over 4 steps from 0.004: the first update uses 0.004 / 4 = 0.001 exactly, so
   // one step equals one step of the constant 0.001, and differs from one of 0.004.
   auto one_step = [&](const std::string& name, const std::string& hparams) {
-    Result result = run("--config=performance_with_dynamics --run_dir=" + dir_ + "/" + name +
+    CommandResult result = run("--config=performance_with_dynamics --run_dir=" + dir_ + "/" + name +
                         " --sequence_example_file=" + examples_ +
                         " --precision=fp32 --num_training_steps=1 --summary_frequency=1"
                         " --hparams=batch_size=4,rnn_layer_sizes=[16]," + hparams);
@@ -218,7 +218,7 @@ TEST_F(TrainCommand, EvalKeepsTheBestCheckpointAndStopsTheRunEarly) {
   std::string run_dir = dir_ + "/best";
   ASSERT_EQ(run(base_flags(run_dir) + " --num_training_steps=3").status, 0);
   const std::string eval_flags = " --eval --eval_interval_secs=0.1 --eval_timeout_secs=5";
-  Result first = run(base_flags(run_dir) + eval_flags + " --num_training_steps=3");
+  CommandResult first = run(base_flags(run_dir) + eval_flags + " --num_training_steps=3");
   ASSERT_EQ(first.status, 0) << first.output;
   EXPECT_NE(first.output.find("new best checkpoint (step 3)"), std::string::npos) << first.output;
   Checkpoint three = read_checkpoint(checkpoint_path(run_dir + "/train", 3));
@@ -233,7 +233,7 @@ TEST_F(TrainCommand, EvalKeepsTheBestCheckpointAndStopsTheRunEarly) {
   for (NamedTensor& t : worse.weights)
     for (float& v : t.values) v *= 40;
   write_checkpoint(checkpoint_path(run_dir + "/train", 4), worse);
-  Result second =
+  CommandResult second =
       run(base_flags(run_dir) + eval_flags + " --num_training_steps=4 --early_stopping_patience=1");
   ASSERT_EQ(second.status, 0) << second.output;
   EXPECT_EQ(second.output.find("new best"), std::string::npos) << second.output;
@@ -241,7 +241,7 @@ TEST_F(TrainCommand, EvalKeepsTheBestCheckpointAndStopsTheRunEarly) {
   EXPECT_EQ(read_checkpoint(run_dir + "/train/best.safetensors").global_step, 3);
   ASSERT_TRUE(fs::exists(run_dir + "/train/early_stop.json"));
 
-  Result stopped = run(base_flags(run_dir) + " --num_training_steps=10");
+  CommandResult stopped = run(base_flags(run_dir) + " --num_training_steps=10");
   EXPECT_EQ(stopped.status, 0) << stopped.output;
   EXPECT_NE(stopped.output.find("early_stop.json"), std::string::npos) << stopped.output;
   EXPECT_EQ(latest_checkpoint(run_dir + "/train")->step, 4) << "no step was trained";
