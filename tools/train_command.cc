@@ -5,6 +5,7 @@
 #include "base/flags.h"
 #include "base/log.h"
 #include "cli/command.h"
+#include "nn/isa.h"
 #include "train/trainer.h"
 
 namespace prnn {
@@ -54,9 +55,12 @@ int train_body(int argc, char** argv) {
   flags.add("eval_timeout_secs", &options.eval_timeout_secs,
             "eval job: stop after this many seconds without a new checkpoint");
   flags.add("precision", &precision, "matrix products: auto, fp32 or bf16");
+  std::string isa = "auto";
+  flags.add("isa", &isa, isa_flag_help());
   flags.add("seed", &seed, "seed of the initial weights and the data order of a new run");
   flags.add("log", &log, "DEBUG, INFO, WARN, ERROR or FATAL");
   if (!flags.parse(argc, argv)) return 0;
+  select_isa(isa);
   set_log_level(log);
   if (options.run_dir.empty()) throw UsageError("--run_dir is required");
   if (options.summary_frequency < 1) throw UsageError("--summary_frequency must be >= 1");

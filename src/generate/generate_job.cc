@@ -221,7 +221,8 @@ std::vector<std::string> run_generate_job(const GenerateJob& job) {
     log_info("--seed=" + std::to_string(options.seed) + " (give it to repeat this run)");
 
   GenerationNetwork network(model.params, job.num_outputs * job.beam_size * job.branch_factor,
-                            true);
+                            NetworkKernels::fast(job.weights));
+  log_info("kernels: " + network.kernels().name() + " (" + cpu_model_name() + ")");
   network.set_threads(job.threads);
   { ParamArena release = std::move(model.params); }  // the network holds its own copy
   log_info("model ready after " +

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "generate/generation_network.h"
+
 namespace prnn {
 
 struct GenerateJob {
@@ -33,6 +35,7 @@ struct GenerateJob {
   double max_note_duration = 5.0;
   bool exclude_primer = false;  // drop the primer's notes and start the file at the section
   int threads = 1;
+  WeightFormat weights = NetworkKernels::kDefaultWeights;  // the network's weight storage
 };
 
 // Returns the paths written (empty after --save_generator_bundle).

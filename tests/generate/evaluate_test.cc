@@ -34,7 +34,7 @@ TEST(Evaluate, NllMatchesIndependentLogits) {
   Performance other(0, 32);
   for (int c : {60, 300, 188, 355}) other.append(class_to_event(c));
 
-  GenerationNetwork network(model.params, 4, /*use_bf16=*/false);
+  GenerationNetwork network(model.params, 4, NetworkKernels::reference_twin());
   PerformanceScore score = score_performances(network, *model.config, {other, performance, other});
   PerformanceScore alone = score_performances(network, *model.config, {performance});
   EXPECT_NEAR(alone.nll, expected, 1e-3);
