@@ -19,7 +19,7 @@ struct V {
   using T = __m512;
   static constexpr int kLanes = 16;
   static constexpr int kLatencyAccumulators = 16;  // of 32 registers
-  static constexpr int kMaxStreams = 6;
+  static constexpr int kMaxStreams = 4;             // 16 accumulators + 8 inputs + 2 weights
   static T load(const float* p) { return _mm512_loadu_ps(p); }
   static void store(float* p, T v) { _mm512_storeu_ps(p, v); }
   static T set1(float v) { return _mm512_set1_ps(v); }
@@ -44,6 +44,12 @@ struct V {
     return _mm512_castsi512_ps(
         _mm512_and_si512(_mm512_loadu_si512(pairs), _mm512_set1_epi32(int(0xffff0000u))));
   }
+  // One bf16 pair (x0 low, x1 high) broadcast to every lane as fp32.
+  static void bf16_pair(uint32_t pair, T& x0, T& x1) {
+    const __m512i v = _mm512_set1_epi32(static_cast<int>(pair));
+    x0 = _mm512_castsi512_ps(_mm512_slli_epi32(v, 16));
+    x1 = _mm512_castsi512_ps(_mm512_and_si512(v, _mm512_set1_epi32(int(0xffff0000u))));
+  }
   static T from_int8(const int8_t* q) {
     return _mm512_cvtepi32_ps(
         _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q))));
@@ -54,7 +60,7 @@ struct V {
   using T = __m256;
   static constexpr int kLanes = 8;
   static constexpr int kLatencyAccumulators = 8;  // of 16 registers
-  static constexpr int kMaxStreams = 3;
+  static constexpr int kMaxStreams = 2;  // 3 spill (12 accumulators + 6 inputs + 2 weights)
   static T load(const float* p) { return _mm256_loadu_ps(p); }
   static void store(float* p, T v) { _mm256_storeu_ps(p, v); }
   static T set1(float v) { return _mm256_set1_ps(v); }
@@ -80,6 +86,11 @@ struct V {
     return _mm256_castsi256_ps(
         _mm256_and_si256(load_pairs(pairs), _mm256_set1_epi32(int(0xffff0000u))));
   }
+  static void bf16_pair(uint32_t pair, T& x0, T& x1) {
+    const __m256i v = _mm256_set1_epi32(static_cast<int>(pair));
+    x0 = _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
+    x1 = _mm256_castsi256_ps(_mm256_and_si256(v, _mm256_set1_epi32(int(0xffff0000u))));
+  }
   static T from_int8(const int8_t* q) {
     return _mm256_cvtepi32_ps(
         _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(q))));
@@ -90,7 +101,7 @@ struct V {
   using T = __m128;
   static constexpr int kLanes = 4;
   static constexpr int kLatencyAccumulators = 8;  // of 16 registers
-  static constexpr int kMaxStreams = 3;
+  static constexpr int kMaxStreams = 2;
   static T load(const float* p) { return _mm_loadu_ps(p); }
   static void store(float* p, T v) { _mm_storeu_ps(p, v); }
   static T set1(float v) { return _mm_set1_ps(v); }
@@ -114,6 +125,11 @@ struct V {
   }
   static T bf16_odd(const uint16_t* pairs) {
     return _mm_castsi128_ps(_mm_and_si128(load_pairs(pairs), _mm_set1_epi32(int(0xffff0000u))));
+  }
+  static void bf16_pair(uint32_t pair, T& x0, T& x1) {
+    const __m128i v = _mm_set1_epi32(static_cast<int>(pair));
+    x0 = _mm_castsi128_ps(_mm_slli_epi32(v, 16));
+    x1 = _mm_castsi128_ps(_mm_and_si128(v, _mm_set1_epi32(int(0xffff0000u))));
   }
   static T from_int8(const int8_t* q) {  // SSE2: sign-extend by unpacking, then shifting
     int32_t bytes;
@@ -159,13 +175,6 @@ inline VT tanh_v(VT x) {
   return V::sub(V::mul(V::set1(2.0f), sigmoid_v(V::mul(V::set1(2.0f), x))), V::set1(1.0f));
 }
 
-inline float bf16_value(uint16_t v) {
-  const uint32_t bits = static_cast<uint32_t>(v) << 16;
-  float f;
-  __builtin_memcpy(&f, &bits, 4);
-  return f;
-}
-
 inline uint16_t bf16_round(float v) {
   uint32_t bits;
   __builtin_memcpy(&bits, &v, 4);
@@ -188,7 +197,12 @@ struct Storage<WeightFormat::kBf16> {
     even = V::bf16_even(w + 2 * column);
     odd = V::bf16_odd(w + 2 * column);
   }
-  static float input(const X* x) { return bf16_value(*x); }
+  // Inputs 2·kp and 2·kp + 1 (at `x`) broadcast as fp32.
+  static void inputs(const X* x, VT& x0, VT& x1) {
+    uint32_t pair;
+    __builtin_memcpy(&pair, x, 4);
+    V::bf16_pair(pair, x0, x1);
+  }
   static void store_inputs(const float* h, int n, X* out) {
     for (int i = 0; i < n; ++i) out[i] = bf16_round(h[i]);
   }
@@ -203,7 +217,10 @@ struct Storage<WeightFormat::kFp32> {
     even = V::load(w + column);
     odd = V::load(w + columns + column);
   }
-  static float input(const X* x) { return *x; }
+  static void inputs(const X* x, VT& x0, VT& x1) {
+    x0 = V::set1(x[0]);
+    x1 = V::set1(x[1]);
+  }
   static void store_inputs(const float* h, int n, X* out) { __builtin_memcpy(out, h, n * 4); }
 };
 
@@ -216,7 +233,10 @@ struct Storage<WeightFormat::kInt8> {
     even = V::from_int8(w + column);
     odd = V::from_int8(w + columns + column);
   }
-  static float input(const X* x) { return *x; }
+  static void inputs(const X* x, VT& x0, VT& x1) {
+    x0 = V::set1(x[0]);
+    x1 = V::set1(x[1]);
+  }
   static void store_inputs(const float* h, int n, X* out) { __builtin_memcpy(out, h, n * 4); }
 };
 
@@ -251,8 +271,7 @@ void tile(const ProductArgs& a, int group) {
     VT x0[NB], x1[NB];
 #pragma GCC unroll 32
     for (int b = 0; b < NB; ++b) {
-      x0[b] = V::set1(S::input(x + b * a.x_stride + 2 * kp));
-      x1[b] = V::set1(S::input(x + b * a.x_stride + 2 * kp + 1));
+      S::inputs(x + b * a.x_stride + 2 * kp, x0[b], x1[b]);
     }
 #pragma GCC unroll 32
     for (int u = 0; u < UG; ++u) {
@@ -319,23 +338,12 @@ void for_stream_groups(int num_streams, Tile tile) {
         tile.template operator()<2>(b);
         break;
       default:
-        if constexpr (V::kMaxStreams == 3) {
+        if constexpr (V::kMaxStreams == 2) {
+          tile.template operator()<2>(b);
+        } else if (num_streams - b == 3) {
           tile.template operator()<3>(b);
         } else {
-          switch (std::min(6, num_streams - b)) {
-            case 3:
-              tile.template operator()<3>(b);
-              break;
-            case 4:
-              tile.template operator()<4>(b);
-              break;
-            case 5:
-              tile.template operator()<5>(b);
-              break;
-            default:
-              tile.template operator()<6>(b);
-              break;
-          }
+          tile.template operator()<4>(b);
         }
         break;
     }
