@@ -82,6 +82,10 @@ int evaluate_main(int argc, char** argv) {
                                                 : load_model_file(shipped_model_path());
   const PerformanceConfig& config = *model.config;
   GenerationNetwork network(model.params, batch, NetworkKernels::fast(format));
+  log_info("kernels: " + network.kernels().name() +
+           (format == WeightFormat::kInt8
+                ? "; int8 weights quantized at load, one scale per output column"
+                : ""));
   network.set_threads(threads);
   Totals totals;
 

@@ -222,7 +222,10 @@ std::vector<std::string> run_generate_job(const GenerateJob& job) {
 
   GenerationNetwork network(model.params, job.num_outputs * job.beam_size * job.branch_factor,
                             NetworkKernels::fast(job.weights));
-  log_info("kernels: " + network.kernels().name() + " (" + cpu_model_name() + ")");
+  log_info("kernels: " + network.kernels().name() + " (" + cpu_model_name() + ")" +
+           (job.weights == WeightFormat::kInt8
+                ? "; int8 weights quantized at load, one scale per output column"
+                : ""));
   network.set_threads(job.threads);
   { ParamArena release = std::move(model.params); }  // the network holds its own copy
   log_info("model ready after " +
