@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ inline std::vector<NetworkKernels> all_kernel_paths() {
 inline std::string kernel_path_name(const testing::TestParamInfo<NetworkKernels>& info) {
   return std::string(isa_name(info.param.isa)) + "_" + weight_format_name(info.param.weights);
 }
+
+// gtest prints a path by its name ("avx2/bf16") instead of its bytes.
+inline void PrintTo(const NetworkKernels& kernels, std::ostream* out) { *out << kernels.name(); }
 
 // The CPU features a level needs, for skip messages.
 inline const char* isa_features(Isa isa) {
