@@ -9,7 +9,7 @@ binary=$1 asap=$2 steps=${3:-20} hparams=${4:-batch_size=64,rnn_layer_sizes=[512
 run=$(mktemp -d)
 trap 'rm -rf "$run"' EXIT
 log=$("$binary" train --config=performance_with_dynamics --run_dir="$run" \
-  --note_sequence_file="$asap" --note_sequence_exclude='midi_score\.mid$|\.musicxml$|\.xml$' \
+  --note_sequence_file="$asap" --recursive --note_sequence_exclude='midi_score\.mid$|\.musicxml$|\.xml$' \
   --hparams="$hparams" --num_training_steps="$steps" --save_checkpoint_secs=100000 2>&1)
 line=$(grep -o 'trained .*' <<< "$log" | tail -1)
 # "trained N steps in S s (E events/s); waited on data W s (P%)"

@@ -16,7 +16,13 @@ packages=(
   nlohmann-json3-dev                     # JSON output (dump, evaluate, checkpoint headers)
   libgtest-dev                           # tests
   python3 python3-mido                   # MIDI parity test against the reference script
-  timidity freepats                      # renders our MIDI output in a test (freepats: its patches)
+  timidity timgm6mb-soundfont            # renders our MIDI output in a test (with TimGM6mb's patches)
+  libfluidsynth-dev                      # render: WAV synthesis through FluidSynth's C API (TimGM6mb: its default SoundFont)
+  libpng-dev                             # render: PNG piano rolls
+  pybind11-dev python3-dev               # the Python module performance_rnn
+  python3-protobuf python3-numpy         # the module's NoteSequence messages and numpy samples
+  python3-pytest                         # the module's tests (CTest python_module_test)
+  jupyter-nbconvert python3-nbclient python3-ipykernel  # executes the notebook (CTest notebook_test)
 )
 missing=()
 for p in "${packages[@]}"; do

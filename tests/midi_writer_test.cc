@@ -248,7 +248,9 @@ TEST(MidiWriter, MidoReadsAndTimidityRendersOutput) {
       "and e.channel==9)==2 else 1)\" " +
       midi;
   EXPECT_EQ(std::system(count_command.c_str()), 0);
-  std::string render = "timidity -Ow -o " + wav + " " + midi + " >/dev/null 2>&1";
+  // An explicit patch set: timidity's default config names a soundfont it only recommends.
+  std::string render =
+      "timidity -c /etc/timidity/timgm6mb.cfg -Ow -o " + wav + " " + midi + " >/dev/null 2>&1";
   EXPECT_EQ(std::system(render.c_str()), 0);
   EXPECT_GT(std::filesystem::exists(wav) ? std::filesystem::file_size(wav) : 0u, 1000u);
   std::filesystem::remove_all(dir);

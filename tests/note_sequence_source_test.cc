@@ -1,5 +1,6 @@
-// NoteSequenceSource over a folder of music files and over a TFRecord of NoteSequences:
-// every sequence and every failure is delivered, in order, with its origin.
+// NoteSequenceSource over a folder of music files, one music file and a TFRecord of
+// NoteSequences: every sequence and every failure is delivered, in order, with its origin;
+// an empty TFRecord is an error.
 #include "music/note_sequence_source.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "base/file.h"
+#include "music/midi_writer.h"
 #include "music/tfrecord.h"
 
 namespace prnn {
@@ -56,8 +58,9 @@ TEST(NoteSequenceSource, FolderDeliversSequencesAndFailuresInOrder) {
   fs::copy_file(shared + "example.mid", dir / "sub" / "c.midi");
 
   NoteSequenceSource flat(dir.string(), {});
-  ASSERT_TRUE(flat.is_folder());
+  ASSERT_TRUE(flat.reads_music_files());
   EXPECT_EQ(flat.listing().skipped_by_extension.at("txt"), 1);
+  EXPECT_EQ(flat.listing().in_subfolders, 1);
   auto items = collect(flat);
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].relative_path, "a.MID");
@@ -93,7 +96,7 @@ TEST(NoteSequenceSource, TFRecordReportsBadRecordsByOffsetAndContinues) {
   write_file_atomic(path, file);
 
   NoteSequenceSource source(path, {});
-  EXPECT_FALSE(source.is_folder());
+  EXPECT_FALSE(source.reads_music_files());
   auto items = collect(source);
   ASSERT_EQ(items.size(), 4u);
   EXPECT_TRUE(items[0].ok);
@@ -110,6 +113,43 @@ TEST(NoteSequenceSource, TFRecordReportsBadRecordsByOffsetAndContinues) {
 
 TEST(NoteSequenceSource, MissingPathIsAnInputError) {
   EXPECT_THROW(NoteSequenceSource("/nonexistent/prnn/path", {}), InputError);
+}
+
+// One music file is a source of its own: its sequence, named by its base name.
+TEST(NoteSequenceSource, OneMusicFile) {
+  fs::path dir = fresh_dir("one_file");
+  magenta::NoteSequence sequence;
+  auto* note = sequence.add_notes();
+  note->set_pitch(64);
+  note->set_velocity(80);
+  note->set_end_time(0.5);
+  sequence.set_total_time(0.5);
+  const std::string path = (dir / "one.mid").string();
+  note_sequence_to_midi_file(sequence, path);
+  NoteSequenceSource source(path, {});
+  EXPECT_TRUE(source.reads_music_files());
+  auto items = collect(source);
+  ASSERT_EQ(items.size(), 1u);
+  ASSERT_TRUE(items[0].ok) << items[0].error;
+  EXPECT_EQ(items[0].path, path);
+  EXPECT_EQ(items[0].relative_path, "one.mid");
+  ASSERT_EQ(items[0].sequence.notes_size(), 1);
+  EXPECT_EQ(items[0].sequence.notes(0).pitch(), 64);
+  fs::remove_all(dir);
+}
+
+// A TFRecord without records (an empty file) is an error naming it, not an empty stream.
+TEST(NoteSequenceSource, EmptyTFRecordIsAnInputError) {
+  fs::path dir = fresh_dir("empty");
+  const std::string path = (dir / "none.tfrecord").string();
+  write_file_atomic(path, "");
+  try {
+    NoteSequenceSource source(path, {});
+    ADD_FAILURE() << "no error for an empty TFRecord";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ": empty file"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -56,7 +56,9 @@ int convert_main(int argc, char** argv) {
   std::string report = "Converted " + std::to_string(summary.files_converted) + " of " +
                        std::to_string(summary.files_total) + " music files into " +
                        std::to_string(summary.sequences_written) + " NoteSequences";
-  report += summary.sequences_written ? " in " + options.output_file + "." : "; nothing written.";
+  report += summary.sequences_written
+                ? " in " + options.output_file + "."
+                : "; nothing written: no music file of " + options.input_dir + " converted.";
   if (summary.failures) {
     report += "\n  failed: " + std::to_string(summary.failures);
     for (const auto& [reason, count] : summary.failures_by_reason) {

@@ -1,6 +1,7 @@
 // `performance_rnn dump FILE...`: prints the NoteSequences of a TFRecord, MIDI, MusicXML or
 // ABC file (or of a folder of music files) as JSON, one object per line, in the proto3
-// JSON mapping. Failures go to stderr; the exit status is 1 if anything failed.
+// JSON mapping. Failures (also a folder without music files, an empty TFRecord) go to
+// stderr and the other arguments are still dumped; the exit status is 1 if anything failed.
 #include <google/protobuf/util/json_util.h>
 
 #include <cstdio>
@@ -9,7 +10,6 @@
 #include "base/error.h"
 #include "base/flags.h"
 #include "cli/command.h"
-#include "music/music_file.h"
 #include "music/note_sequence_source.h"
 
 namespace prnn {
@@ -43,28 +43,25 @@ int dump_main(int argc, char** argv) {
   music.unroll_repeats = unroll_repeats;
   int failures = 0;
   for (const std::string& path : flags.positional()) {
-    if (music_file_type(path)) {
-      MusicFileContents contents = read_music_file(path, music);
-      for (const auto& sequence : contents.sequences) print_json(sequence, pretty);
-      for (const auto& error : contents.errors) {
-        std::fprintf(stderr, "dump: %s\n", error.c_str());
-        ++failures;
-      }
-      continue;
+    // One bad argument is reported and the others are still dumped.
+    try {
+      NoteSequenceSource::Options options;
+      options.recursive = recursive;
+      options.music = music;
+      NoteSequenceSource source(path, options);
+      source.for_each([&](NoteSequenceItem& item) {
+        if (item.ok) {
+          print_json(item.sequence, pretty);
+        } else {
+          std::fprintf(stderr, "dump: %s\n", item.error.c_str());
+          ++failures;
+        }
+        return true;
+      });
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "dump: %s\n", e.what());
+      ++failures;
     }
-    NoteSequenceSource::Options options;
-    options.recursive = recursive;
-    options.music = music;
-    NoteSequenceSource source(path, options);
-    source.for_each([&](NoteSequenceItem& item) {
-      if (item.ok) {
-        print_json(item.sequence, pretty);
-      } else {
-        std::fprintf(stderr, "dump: %s\n", item.error.c_str());
-        ++failures;
-      }
-      return true;
-    });
   }
   std::fflush(stdout);
   return failures ? 1 : 0;

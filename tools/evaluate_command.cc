@@ -2,7 +2,9 @@
 // through the dataset pipeline's eval stages and is scored with teacher forcing; one JSON
 // line per file, then a summary line {files, events, nll_per_event, nll_per_second} (nats).
 // --log_likelihood adds Magenta's performance_log_likelihood of each whole file (e.g. a
-// generated performance), with the default controls.
+// generated performance), with the default controls. A file that cannot be read, or has no
+// performance to score, gets a line with "error" (never null figures); when nothing at all
+// can be scored the command fails, naming --input and what it found.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,7 +15,6 @@
 #include "cli/command.h"
 #include "generate/evaluate.h"
 #include "generate/generation_model.h"
-#include "music/music_file.h"
 #include "nn/isa.h"
 #include "music/note_sequence_source.h"
 #include "music/sequences.h"
@@ -23,33 +24,25 @@ namespace prnn {
 namespace {
 
 struct Totals {
-  int files = 0;
+  int files = 0;       // items scored
+  int unreadable = 0;  // items that could not be read
+  int unscorable = 0;  // items read, but without a performance to score
   PerformanceScore score;
 };
 
+// The figures of a score with events; nll_per_second only when they cover time.
 nlohmann::json rates(const PerformanceScore& s) {
-  nlohmann::json out = {
-      {"performances", s.performances}, {"events", s.events}, {"seconds", s.seconds}};
-  out["nll_per_event"] = s.events ? nlohmann::json(s.nll / s.events) : nlohmann::json();
-  out["nll_per_second"] = s.seconds > 0 ? nlohmann::json(s.nll / s.seconds) : nlohmann::json();
+  nlohmann::json out = {{"performances", s.performances},
+                        {"events", s.events},
+                        {"seconds", s.seconds},
+                        {"nll_per_event", s.nll / s.events}};
+  if (s.seconds > 0) out["nll_per_second"] = s.nll / s.seconds;
   return out;
-}
-
-double whole_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
-                            const magenta::NoteSequence& sequence) {
-  Statistics statistics;
-  ExtractionOptions options;
-  options.num_velocity_bins = config.num_velocity_bins;
-  options.note_performance = config.note_performance();
-  auto p = extract_performance(quantize_note_sequence_absolute(sequence, kStepsPerSecond), options,
-                               &statistics);
-  if (!p) return 0;
-  return performance_log_likelihood(network, config, *p, ControlValues{});
 }
 
 int evaluate_main(int argc, char** argv) {
   std::string bundle_file, run_dir, checkpoint, input, log_level = "INFO";
-  bool log_likelihood = false;
+  bool log_likelihood = false, recursive = false, disable_conditioning = false;
   int batch = 16, threads = 1;
   FlagSet flags("performance_rnn evaluate",
                 "Negative log-likelihood of real performances under a model (default: the "
@@ -59,8 +52,12 @@ int evaluate_main(int argc, char** argv) {
   flags.add("checkpoint", &checkpoint, "one checkpoint file");
   flags.add("input", &input,
             "a MIDI/MusicXML/ABC file, a folder of them, or a NoteSequence TFRecord");
+  flags.add("recursive", &recursive, "with a folder --input: also read its sub-folders");
   flags.add("log_likelihood", &log_likelihood,
             "also print Magenta's performance_log_likelihood of each whole file");
+  flags.add("disable_conditioning", &disable_conditioning,
+            "optional-conditioning models: score with the controls disabled (default: "
+            "enabled, the controls computed from each performance itself)");
   flags.add("batch", &batch, "performances scored together");
   flags.add("threads", &threads, "threads in each network step");
   std::string isa = "auto", weights = weight_format_name(NetworkKernels::kDefaultWeights);
@@ -89,55 +86,63 @@ int evaluate_main(int argc, char** argv) {
   network.set_threads(threads);
   Totals totals;
 
-  auto score_file = [&](const std::string& name,
-                        const std::vector<magenta::NoteSequence>& sequences) {
-    std::vector<AnyPerformance> performances;
-    double whole = 0;
-    for (const auto& sequence : sequences) {
-      for (AnyPerformance& p : eval_performances(sequence, config))
-        performances.push_back(std::move(p));
-      if (log_likelihood) whole += whole_log_likelihood(network, config, sequence);
-    }
-    PerformanceScore score = score_performances(network, config, performances);
-    nlohmann::json line = rates(score);
-    line["file"] = name;
-    if (log_likelihood) line["log_likelihood"] = whole;
-    std::printf("%s\n", line.dump().c_str());
-    std::fflush(stdout);
-    totals.files += 1;
-    totals.score.nll += score.nll;
-    totals.score.events += score.events;
-    totals.score.seconds += score.seconds;
-    totals.score.performances += score.performances;
-  };
   auto report_error = [&](const std::string& name, const std::string& error) {
     std::printf("%s\n", nlohmann::json({{"file", name}, {"error", error}}).dump().c_str());
   };
+  auto score_item = [&](const std::string& name, const magenta::NoteSequence& sequence) {
+    PerformanceScore score =
+        score_performances(network, config, eval_performances(sequence, config),
+                           disable_conditioning);
+    nlohmann::json line;
+    if (score.events > 0) {
+      line = rates(score);
+      totals.files += 1;
+      totals.score.nll += score.nll;
+      totals.score.events += score.events;
+      totals.score.seconds += score.seconds;
+      totals.score.performances += score.performances;
+    } else {
+      line["error"] = "no performance to score (none of at least 32 events in a 30 s segment)";
+      totals.unscorable += 1;
+    }
+    line["file"] = name;
+    if (log_likelihood) line["log_likelihood"] = sequence_log_likelihood(network, config, sequence);
+    std::printf("%s\n", line.dump().c_str());
+    std::fflush(stdout);
+  };
 
-  if (music_file_type(input)) {
-    MusicFileContents contents = read_music_file(input);
-    score_file(input, contents.sequences);
-  } else {
-    NoteSequenceSource source(input, {});
-    source.for_each([&](NoteSequenceItem& item) {
-      std::string name = item.relative_path.empty()
-                             ? item.path + "@" + std::to_string(item.record_offset)
-                             : item.relative_path;
-      if (!item.ok) {
-        report_error(name, item.error);
-        return true;
-      }
-      try {
-        score_file(name, {item.sequence});
-      } catch (const InputError& e) {
-        report_error(name, e.what());
-      }
+  NoteSequenceSource::Options source_options;
+  source_options.recursive = recursive;
+  NoteSequenceSource source(input, source_options);
+  source.for_each([&](NoteSequenceItem& item) {
+    std::string name = item.relative_path.empty()
+                           ? item.path + "@" + std::to_string(item.record_offset)
+                           : item.relative_path;
+    if (!item.abc_reference_number.empty()) name += "#X:" + item.abc_reference_number;
+    if (!item.ok) {
+      totals.unreadable += 1;
+      report_error(name, item.error);
       return true;
-    });
+    }
+    try {
+      score_item(name, item.sequence);
+    } catch (const InputError& e) {
+      totals.unreadable += 1;
+      report_error(name, e.what());
+    }
+    return true;
+  });
+  if (totals.score.events == 0) {
+    throw InputError(input + ": nothing to score: " + std::to_string(totals.unreadable) +
+                     " unreadable, " + std::to_string(totals.unscorable) +
+                     " without a performance of at least 32 events");
   }
   nlohmann::json summary = rates(totals.score);
   summary["files"] = totals.files;
+  summary["unreadable"] = totals.unreadable;
+  summary["unscorable"] = totals.unscorable;
   summary["model"] = model.source;
+  if (config.optional_conditioning) summary["conditioning"] = !disable_conditioning;
   std::printf("%s\n", summary.dump().c_str());
   return 0;
 }

@@ -1,11 +1,13 @@
 // `performance_rnn export`: writes the weights of a run's checkpoint (the newest, or
-// --checkpoint) without optimizer state, optionally in bf16/fp16, e.g. for models/.
+// --checkpoint) without optimizer state, optionally in bf16/fp16, e.g. for models/;
+// --without_conditioning exports an optional-conditioning model as its unconditioned config.
 #include <cstdio>
 
 #include "base/error.h"
 #include "base/flags.h"
 #include "cli/command.h"
 #include "train/checkpoint.h"
+#include "train/config_mapping.h"
 #include "train/run_dir.h"
 
 namespace prnn {
@@ -13,6 +15,7 @@ namespace {
 
 int export_body(int argc, char** argv) {
   std::string run_dir, checkpoint_file, output, dtype = "bf16";
+  bool drop_conditioning = false;
   FlagSet flags("performance_rnn export",
                 "Exports the weights of a training checkpoint (no optimizer state).");
   flags.add("run_dir", &run_dir, "run directory: its newest RUN_DIR/train checkpoint");
@@ -20,6 +23,9 @@ int export_body(int argc, char** argv) {
   flags.add("output", &output,
             "the file to write (.safetensors, or .safetensors.gz gzip-compressed)");
   flags.add("dtype", &dtype, "weight storage: fp32, bf16 or fp16");
+  flags.add("without_conditioning", &drop_conditioning,
+            "an optional-conditioning model as the config without controls (the disable "
+            "flag's weights folded into layer 0's bias: what it plays with conditioning off)");
   if (!flags.parse(argc, argv)) return 0;
   if (output.empty()) throw UsageError("--output is required");
   if (checkpoint_file.empty() == run_dir.empty()) {
@@ -33,6 +39,7 @@ int export_body(int argc, char** argv) {
   Checkpoint checkpoint = read_checkpoint(checkpoint_file);
   checkpoint.adam_m.clear();
   checkpoint.adam_v.clear();
+  if (drop_conditioning) checkpoint = without_conditioning(checkpoint, checkpoint_file);
   write_checkpoint(output, checkpoint, parse_tensor_storage(dtype));
   std::printf("%s: step %lld of %s, %s weights\n", output.c_str(),
               static_cast<long long>(checkpoint.global_step), checkpoint.config.c_str(),

@@ -12,6 +12,7 @@
 #include "generate/control_flags.h"
 #include "generate/generate_job.h"
 #include "nn/isa.h"
+#include "render/wav_renderer.h"
 
 namespace prnn {
 namespace {
@@ -61,6 +62,11 @@ int generate_main(int argc, char** argv) {
   flags.add("max_note_duration", &job.max_note_duration, "longest note in seconds (0 = unlimited)");
   flags.add("exclude_primer", &job.exclude_primer,
             "leave the primer's notes out and start the files where generation starts");
+  flags.add("render", &job.render,
+            "also write NAME.wav / NAME.svg / NAME.png beside each MIDI file: wav,svg,png or a "
+            "subset");
+  flags.add("soundfont", &job.soundfont, "the .sf2/.sf3 SoundFont for --render=wav (default " +
+                                             default_soundfont() + ")");
   flags.add("threads", &job.threads, "threads in each network step");
   std::string isa = "auto", weights = weight_format_name(job.weights);
   flags.add("isa", &isa, isa_flag_help());

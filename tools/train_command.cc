@@ -27,11 +27,14 @@ int train_body(int argc, char** argv) {
             "TFRecord of SequenceExamples from performance_rnn_create_dataset (compact or "
             "one-hot layout)");
   flags.add("note_sequence_file", &options.data.note_sequence_file,
-            "instead of --sequence_example_file: a TFRecord of NoteSequences or a folder of "
-            "MIDI/MusicXML/ABC files, augmented on the fly (stretch, transposition, windows)");
+            "instead of --sequence_example_file: a TFRecord of NoteSequences, or a "
+            "MIDI/MusicXML/ABC file or folder of them, augmented on the fly (stretch, "
+            "transposition, windows)");
   flags.add("note_sequence_exclude", &options.data.note_sequence_exclude,
             "with a --note_sequence_file folder: skip files whose relative path matches this "
             "regular expression");
+  flags.add("recursive", &options.data.recursive,
+            "with a --note_sequence_file folder: also read the files of its sub-folders");
   flags.add("max_events_per_example", &options.data.max_events_per_example,
             "with --note_sequence_file: the longest training window, in events");
   flags.add("hparams", &hparams,

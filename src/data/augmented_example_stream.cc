@@ -45,14 +45,15 @@ bool encode_window(const magenta::NoteSequence& window, double start_seconds, in
 }  // namespace
 
 std::shared_ptr<const SequenceList> load_sustained_sequences(const std::string& path,
-                                                             const std::string& exclude_regex) {
+                                                             const std::string& exclude_regex,
+                                                             bool recursive) {
   auto sequences = std::make_shared<SequenceList>();
   std::optional<std::regex> exclude;
   if (!exclude_regex.empty()) exclude.emplace(exclude_regex);
   NoteSequenceSource::Options source_options;
-  source_options.recursive = true;
+  source_options.recursive = recursive;
   NoteSequenceSource source(path, source_options);
-  int failures = 0, excluded = 0;
+  int failures = 0, excluded = 0, without_notes = 0;
   source.for_each([&](NoteSequenceItem& item) {
     if (exclude && !item.relative_path.empty() && std::regex_search(item.relative_path, *exclude)) {
       ++excluded;
@@ -63,7 +64,10 @@ std::shared_ptr<const SequenceList> load_sustained_sequences(const std::string& 
       ++failures;
       return true;
     }
-    if (item.sequence.notes_size() == 0) return true;
+    if (item.sequence.notes_size() == 0) {
+      ++without_notes;
+      return true;
+    }
     try {
       sequences->push_back(apply_sustain_control_changes(item.sequence));
     } catch (const InputError& e) {
@@ -72,9 +76,10 @@ std::shared_ptr<const SequenceList> load_sustained_sequences(const std::string& 
     }
     return true;
   });
-  log_info(path + ": " + std::to_string(sequences->size()) + " note sequences loaded, " +
-           std::to_string(failures) + " unreadable, " + std::to_string(excluded) + " excluded");
-  if (sequences->empty()) throw InputError(path + ": no usable note sequences");
+  const std::string found = std::to_string(failures) + " unreadable, " + std::to_string(excluded) +
+                            " excluded, " + std::to_string(without_notes) + " without notes";
+  log_info(path + ": " + std::to_string(sequences->size()) + " note sequences loaded, " + found);
+  if (sequences->empty()) throw InputError(path + ": no usable note sequences (" + found + ")");
   return sequences;
 }
 

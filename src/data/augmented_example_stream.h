@@ -12,8 +12,9 @@
 // make_eval_examples is the eval pipeline on one sequence: 30 s segments, no stretch or
 // transposition, at most max_events events, segments under min_events dropped.
 //
-// load_sustained_sequences reads a NoteSequence TFRecord or a folder of music files;
-// unreadable files are reported and skipped; none usable throws InputError.
+// load_sustained_sequences reads a NoteSequence TFRecord, a music file or a folder of them
+// (sub-folders with `recursive`, see music_file_listing.h); unreadable files are reported
+// and skipped; none usable throws InputError saying what was found.
 // The stream shares the loaded sequences read-only; it is driven by one thread.
 #pragma once
 
@@ -41,7 +42,8 @@ using SequenceList = std::vector<magenta::NoteSequence>;
 // Every sequence with notes, sustain applied. `exclude_regex` (ECMAScript, may be empty)
 // drops folder files whose relative path matches it (e.g. score files).
 std::shared_ptr<const SequenceList> load_sustained_sequences(const std::string& path,
-                                                             const std::string& exclude_regex);
+                                                             const std::string& exclude_regex,
+                                                             bool recursive);
 
 class AugmentedExampleStream : public ExampleStream {
  public:

@@ -11,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "base/error.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "music/note_sequence_source.h"
@@ -33,6 +34,10 @@ std::string per_event(uint64_t bytes, int64_t events) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / events);
   return text;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -102,7 +107,7 @@ CreateDatasetReport create_dataset(const CreateDatasetOptions& options) {
   NoteSequenceSource::Options source_options;
   source_options.recursive = options.recursive;
   NoteSequenceSource source(options.input, source_options);
-  if (source.is_folder()) {
+  if (source.reads_music_files()) {
     for (const auto& [extension, count] : source.listing().skipped_by_extension) {
       log_info("ignoring " + std::to_string(count) + " file(s) with extension '" + extension +
                "' in " + options.input);
@@ -172,12 +177,22 @@ CreateDatasetReport create_dataset(const CreateDatasetOptions& options) {
     return true;
   });
   run_batch();
+  // Nothing to train on is a failure, never empty outputs (the writers then discard theirs).
+  if (report.sequences_read == 0) {
+    throw InputError(options.input + ": none of its " + std::to_string(report.inputs_skipped) +
+                     " inputs could be read (each is reported above)");
+  }
+  if (report.training.examples + report.eval.examples == 0) {
+    report.seconds = seconds_since(started);
+    throw InputError(options.input + ": no examples: every one of its " +
+                     std::to_string(report.sequences_read) +
+                     " sequences was discarded by the pipeline\n" + report.summary());
+  }
   report.training.bytes = training.bytes_written();
   report.eval.bytes = eval.bytes_written();
   training.commit();
   eval.commit();
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.seconds = seconds_since(started);
   return report;
 }
 

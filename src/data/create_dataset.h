@@ -4,9 +4,11 @@
 // seed), runs the DatasetPipeline on both cores (OpenMP) in bounded batches and writes
 // output_dir/{training,eval}_performances.tfrecord atomically, in input order.
 //
-// Unreadable or corrupt inputs are reported (file + byte offset), counted and skipped;
-// an unreadable --input or unwritable --output_dir throws InputError. Not reentrant
-// with the same output_dir.
+// Unreadable or corrupt inputs are reported (file + byte offset), counted and skipped.
+// InputError (and no output files) when --input is missing, an empty TFRecord or a folder
+// without music files (see music_file_listing.h), when none of its inputs can be read or
+// none gives an example, and when --output_dir cannot be written. Not reentrant with the
+// same output_dir.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +22,8 @@ namespace prnn {
 
 struct CreateDatasetOptions {
   std::string config = "performance";
-  std::string input;       // TFRecord of NoteSequences, or a folder of music files
-  bool recursive = false;  // folder input: include sub-folders
+  std::string input;       // TFRecord of NoteSequences, a music file or a folder of them
+  bool recursive = false;  // folder input: include sub-folders (Magenta's --recursive)
   std::string output_dir;
   double eval_ratio = 0.1;
   std::optional<uint64_t> seed;  // none: a random seed, reported

@@ -104,7 +104,8 @@ std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& seque
 }
 
 PerformanceScore score_performances(GenerationNetwork& network, const PerformanceConfig& config,
-                                    const std::vector<AnyPerformance>& performances) {
+                                    const std::vector<AnyPerformance>& performances,
+                                    bool disable_conditioning) {
   PerformanceEncoder encoder(config);
   PerformanceScore score;
   std::vector<EncodedExample> batch;
@@ -119,7 +120,7 @@ PerformanceScore score_performances(GenerationNetwork& network, const Performanc
     if (const auto* notes = std::get_if<NotePerformance>(&performance)) {
       encoder.encode(*notes, &example);
     } else {
-      encoder.encode(std::get<Performance>(performance), /*disable_conditioning=*/false, &example);
+      encoder.encode(std::get<Performance>(performance), disable_conditioning, &example);
     }
     score.events += example.num_steps;
     score.seconds += predicted_seconds(performance);
@@ -167,6 +168,18 @@ double performance_log_likelihood(GenerationNetwork& network, const PerformanceC
                                std::span(labels).subspan(t * k, k));
   }
   return total;
+}
+
+double sequence_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
+                               const magenta::NoteSequence& sequence) {
+  Statistics statistics;
+  ExtractionOptions options;
+  options.num_velocity_bins = config.num_velocity_bins;
+  options.note_performance = config.note_performance();
+  auto p = extract_performance(quantize_note_sequence_absolute(sequence, kStepsPerSecond), options,
+                               &statistics);
+  if (!p) return 0;
+  return performance_log_likelihood(network, config, *p, ControlValues{});
 }
 
 }  // namespace prnn

@@ -36,13 +36,22 @@ std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& seque
                                               const PerformanceConfig& config);
 
 // REQUIRES: network built for `config`, performances of the config's kind.
+// `disable_conditioning` sets the disable flag of optional configs (Magenta's eval pipeline
+// scores both ways); other configs ignore it.
 PerformanceScore score_performances(GenerationNetwork& network, const PerformanceConfig& config,
-                                    const std::vector<AnyPerformance>& performances);
+                                    const std::vector<AnyPerformance>& performances,
+                                    bool disable_conditioning = false);
 
 // Magenta's performance_log_likelihood: constant `controls` (ignored by unconditioned
 // configs), inputs = events[:-1], temperature 1: Σ log p(event k), k = 1 … N−1.
 // REQUIRES: a performance of the config's kind.
 double performance_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
                                   const AnyPerformance& performance, const ControlValues& controls);
+
+// performance_log_likelihood of a whole NoteSequence (as `evaluate --log_likelihood` reports
+// it): quantized at 100 steps/s, extracted as one performance of the config's kind with the
+// extractor's default limits, default controls. 0 when no performance is extracted.
+double sequence_log_likelihood(GenerationNetwork& network, const PerformanceConfig& config,
+                               const magenta::NoteSequence& sequence);
 
 }  // namespace prnn

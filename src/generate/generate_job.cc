@@ -17,6 +17,7 @@
 #include "generate/primer.h"
 #include "music/midi_reader.h"
 #include "music/midi_writer.h"
+#include "render/render_files.h"
 #include "train/hparams.h"
 #include "train/run_dir.h"
 
@@ -57,7 +58,9 @@ void check_job(const GenerateJob& job) {
   if (job.threads < 1) throw UsageError("--threads must be at least 1");
 }
 
-GenerationModel load_model(const GenerateJob& job) {
+}  // namespace
+
+GenerationModel load_job_model(const GenerateJob& job) {
   if (!job.bundle_file.empty()) {
     GenerationModel model = load_bundle_model(job.bundle_file);
     if (!job.config.empty() && job.config != model.config->name) {
@@ -73,7 +76,10 @@ GenerationModel load_model(const GenerateJob& job) {
   return load_model_file(shipped);
 }
 
+namespace {
+
 magenta::NoteSequence build_primer(const GenerateJob& job) {
+  if (job.primer_sequence) return *job.primer_sequence;
   if (!job.primer_pitches.empty()) return primer_from_pitches(job.primer_pitches);
   if (!job.primer_melody.empty()) return primer_from_melody(job.primer_melody);
   if (!job.primer_midi.empty())
@@ -181,13 +187,11 @@ void drop_primer(magenta::NoteSequence& sequence, double start) {
 
 }  // namespace
 
-std::vector<std::string> run_generate_job(const GenerateJob& job) {
+std::vector<GeneratedPerformance> generate_job_outputs(const GenerateJob& job,
+                                                      const GenerationModel& model) {
   const auto started = std::chrono::steady_clock::now();
   check_job(job);
-  if (job.save_generator_bundle) {
-    save_bundle(job);
-    return {};
-  }
+  PRNN_CHECK(!job.save_generator_bundle);
   const magenta::NoteSequence primer = build_primer(job);
   const double end_time = job.num_steps / 100.0;
   if (primer.total_time() >= end_time) {
@@ -196,7 +200,6 @@ std::vector<std::string> run_generate_job(const GenerateJob& job) {
                      std::to_string(end_time) +
                      " s in total (primer included); ask for more steps");
   }
-  GenerationModel model = load_model(job);
   if (!job.hparams.empty()) {
     HParams requested;
     apply_hparams(model.hparams, requested);
@@ -227,7 +230,6 @@ std::vector<std::string> run_generate_job(const GenerateJob& job) {
                 ? "; int8 weights quantized at load, one scale per output column"
                 : ""));
   network.set_threads(job.threads);
-  { ParamArena release = std::move(model.params); }  // the network holds its own copy
   log_info("model ready after " +
            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)
@@ -235,6 +237,21 @@ std::vector<std::string> run_generate_job(const GenerateJob& job) {
            " ms; generating " + std::to_string(job.num_outputs) + " output(s) as one batch");
   std::vector<GeneratedPerformance> outputs =
       generate_performances(network, config, primer, options);
+  if (job.exclude_primer) {
+    for (GeneratedPerformance& output : outputs) drop_primer(output.sequence, options.start_time);
+  }
+  return outputs;
+}
+
+std::vector<std::string> run_generate_job(const GenerateJob& job) {
+  check_job(job);
+  if (job.save_generator_bundle) {
+    save_bundle(job);
+    return {};
+  }
+  const RenderRequest render = parse_render_formats(job.render, "render");
+  if (render.wav) check_soundfont(job.soundfont.empty() ? default_soundfont() : job.soundfont);
+  std::vector<GeneratedPerformance> outputs = generate_job_outputs(job, load_job_model(job));
 
   std::error_code error;
   std::filesystem::create_directories(job.output_dir, error);
@@ -243,16 +260,22 @@ std::vector<std::string> run_generate_job(const GenerateJob& job) {
   const int digits = static_cast<int>(std::to_string(job.num_outputs).size());
   std::vector<std::string> paths;
   for (int i = 0; i < job.num_outputs; ++i) {
-    magenta::NoteSequence& sequence = outputs[i].sequence;
-    if (job.exclude_primer) drop_primer(sequence, options.start_time);
+    const magenta::NoteSequence& sequence = outputs[i].sequence;
     char name[64];
-    std::snprintf(name, sizeof name, "%s_%0*d.mid", stamp.c_str(), digits, i + 1);
-    const std::string path = (std::filesystem::path(job.output_dir) / name).string();
+    std::snprintf(name, sizeof name, "%s_%0*d", stamp.c_str(), digits, i + 1);
+    const std::string base = (std::filesystem::path(job.output_dir) / name).string();
+    const std::string path = base + ".mid";
     note_sequence_to_midi_file(sequence, path);
     log_info("Beam search yields sequence with log-likelihood: " +
              std::to_string(outputs[i].log_likelihood) + " (" + path + ", " +
              std::to_string(outputs[i].num_events) + " events)");
     paths.push_back(path);
+    if (render.any()) {
+      RenderRequest request = render;
+      request.wav_options.soundfont = job.soundfont;
+      for (const std::string& file : render_beside(sequence, path, base, request))
+        log_info("Wrote " + file);
+    }
   }
   log_info("Wrote " + std::to_string(job.num_outputs) + " MIDI files to " + job.output_dir);
   return paths;

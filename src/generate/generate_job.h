@@ -1,8 +1,8 @@
 // What performance_rnn_generate does once its flags are parsed: pick the model, build the
 // primer and controls, generate every output in one batch and write the MIDI files
 // (`output_dir/YYYY-mm-dd_HHMMSS_<i>.mid`, i from 1, zero-padded to the digits of
-// num_outputs, each written atomically after all outputs are generated), or save a
-// generator bundle. Flag semantics are Magenta's (REFERENCE.md §10) plus the extras
+// num_outputs, each written atomically after all outputs are generated; with `render`,
+// NAME.wav/.svg/.png beside each), or save a generator bundle. Flag semantics are Magenta's (REFERENCE.md §10) plus the extras
 // documented on each field. Throws UsageError/InputError with the flag or file named; on
 // an error no MIDI file is left behind.
 #pragma once
@@ -13,6 +13,9 @@
 #include <vector>
 
 #include "generate/generation_network.h"
+#include "generate/generation_model.h"
+#include "generate/performance_generator.h"
+#include "proto/music.pb.h"
 
 namespace prnn {
 
@@ -27,6 +30,7 @@ struct GenerateJob {
   int num_outputs = 10;
   int64_t num_steps = 3000;
   std::string primer_pitches, primer_melody, primer_midi;
+  std::optional<magenta::NoteSequence> primer_sequence;  // the primer itself (Python API)
   double temperature = 1.0;
   int beam_size = 1, branch_factor = 1, steps_per_iteration = 1;
   // Control flags as given (empty = not given).
@@ -36,7 +40,20 @@ struct GenerateJob {
   bool exclude_primer = false;  // drop the primer's notes and start the file at the section
   int threads = 1;
   WeightFormat weights = NetworkKernels::kDefaultWeights;  // the network's weight storage
+  // Renderings beside each MIDI file: "wav,svg,png" or a subset (render/render_files.h);
+  // the WAV with `soundfont` (empty = the default).
+  std::string render;
+  std::string soundfont;
 };
+
+// The model the job names: bundle_file, checkpoint or run_dir, or the shipped model.
+GenerationModel load_job_model(const GenerateJob& job);
+
+// Generates the job's outputs with `model` (primer, controls and search from the job;
+// exclude_primer applied); writes nothing. Output i is the same for the same job and seed
+// whatever the caller (command line or Python).
+std::vector<GeneratedPerformance> generate_job_outputs(const GenerateJob& job,
+                                                      const GenerationModel& model);
 
 // Returns the paths written (empty after --save_generator_bundle).
 std::vector<std::string> run_generate_job(const GenerateJob& job);

@@ -47,16 +47,18 @@ DirectoryConversionSummary convert_directory(const DirectoryConversionOptions& o
   NoteSequenceSource::Options source_options;
   source_options.recursive = options.recursive;
   source_options.music = options.music;
+  if (!std::filesystem::is_directory(options.input_dir)) {
+    throw InputError(options.input_dir + ": not a folder");
+  }
   NoteSequenceSource source(options.input_dir, source_options);
-  if (!source.is_folder()) throw InputError(options.input_dir + ": not a folder");
 
   DirectoryConversionSummary summary;
-  summary.skipped_by_extension = source.listing().skipped_by_extension;
-  summary.files_total = source.listing().relative_paths.size();
-  for (const auto& relative : source.listing().relative_paths) {
+  const MusicFileListing& listing = source.listing();
+  summary.skipped_by_extension = listing.skipped_by_extension;
+  summary.files_total = listing.relative_paths.size();
+  for (const auto& relative : listing.relative_paths) {
     std::error_code error;
-    auto size =
-        std::filesystem::file_size(std::filesystem::path(options.input_dir) / relative, error);
+    auto size = std::filesystem::file_size(listing.path_of(relative), error);
     if (!error) summary.input_bytes += size;
   }
   const std::string collection = collection_name_of(options.input_dir);

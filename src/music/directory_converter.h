@@ -1,5 +1,6 @@
 // The work of Magenta's convert_dir_to_note_sequences: every MIDI, MusicXML and ABC file
-// of a folder (optionally recursive) becomes NoteSequences in one TFRecord file, each with
+// of a folder (sub-folders too with `recursive`; see music_file_listing.h) becomes NoteSequences in
+// one TFRecord file, each with
 //   filename        = the path relative to the folder,
 //   collection_name = the folder's base name,
 //   id              = /id/<midi|musicxml|abc>/<collection>/<sha1 of filename>
@@ -10,7 +11,8 @@
 // file order, converted in parallel (OpenMP, all cores). The output is atomic and only
 // written when at least one sequence converted.
 //
-// Failure: InputError when the folder cannot be listed or the output cannot be written.
+// Failure: InputError when `input_dir` is not a folder, cannot be listed or holds no music
+// files (list_music_files), or when the output cannot be written.
 // Not thread-safe itself (it runs its own threads).
 #pragma once
 

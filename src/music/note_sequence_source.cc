@@ -3,7 +3,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <cctype>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -11,6 +10,7 @@
 #include <thread>
 
 #include "base/error.h"
+#include "base/log.h"
 #include "music/tfrecord.h"
 
 namespace prnn {
@@ -18,23 +18,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string lower_extension_of(const fs::path& path) {
-  std::string extension = path.extension().string();
-  if (!extension.empty()) extension.erase(0, 1);
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return extension;
-}
-
 int thread_count(int requested) { return requested > 0 ? requested : omp_get_max_threads(); }
 
 // Converts one file into its items (one per sequence, one per failed tune, or one
 // failure for the whole file).
-std::vector<NoteSequenceItem> convert_file(const std::string& folder, const std::string& relative,
+std::vector<NoteSequenceItem> convert_file(const MusicFileListing& listing,
+                                           const std::string& relative,
                                            const MusicFileOptions& options) {
   std::vector<NoteSequenceItem> items;
   NoteSequenceItem base;
-  base.path = (fs::path(folder) / relative).string();
+  base.path = listing.path_of(relative);
   base.relative_path = relative;
   base.type = *music_file_type(relative);
   try {
@@ -61,32 +54,6 @@ std::vector<NoteSequenceItem> convert_file(const std::string& folder, const std:
 
 }  // namespace
 
-MusicFileListing list_music_files(const std::string& directory, bool recursive) {
-  MusicFileListing listing;
-  std::error_code error;
-  auto consider = [&](const fs::directory_entry& entry) {
-    std::error_code status_error;
-    if (!entry.is_regular_file(status_error)) return;
-    std::string relative = fs::relative(entry.path(), directory).string();
-    if (music_file_type(relative)) {
-      listing.relative_paths.push_back(relative);
-    } else {
-      ++listing.skipped_by_extension[lower_extension_of(entry.path())];
-    }
-  };
-  if (recursive) {
-    fs::recursive_directory_iterator it(directory, fs::directory_options::skip_permission_denied,
-                                        error);
-    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) consider(*it);
-  } else {
-    fs::directory_iterator it(directory, fs::directory_options::skip_permission_denied, error);
-    for (; !error && it != fs::directory_iterator(); it.increment(error)) consider(*it);
-  }
-  if (error) throw InputError(directory + ": cannot list the folder: " + error.message());
-  std::sort(listing.relative_paths.begin(), listing.relative_paths.end());
-  return listing;
-}
-
 NoteSequenceSource::NoteSequenceSource(std::string path, Options options)
     : path_(std::move(path)), options_(options) {
   std::error_code error;
@@ -94,13 +61,21 @@ NoteSequenceSource::NoteSequenceSource(std::string path, Options options)
   if (error || !fs::exists(status)) {
     throw InputError(path_ + ": no such file or folder");
   }
-  is_folder_ = fs::is_directory(status);
-  if (is_folder_) listing_ = list_music_files(path_, options_.recursive);
+  reads_music_files_ = fs::is_directory(status) || music_file_type(path_);
+  if (reads_music_files_) {
+    listing_ = list_music_files(path_, options_.recursive);
+    if (listing_.in_subfolders > 0) {
+      log_warn("not reading " + std::to_string(listing_.in_subfolders) +
+               " music files in sub-folders of " + path_ + " (add --recursive)");
+    }
+  } else if (fs::is_regular_file(status) && fs::file_size(path_, error) == 0 && !error) {
+    throw InputError(path_ + ": empty file (a TFRecord of NoteSequences with no records)");
+  }
   if (options_.batch_size == 0) options_.batch_size = 1;
 }
 
 void NoteSequenceSource::for_each(const std::function<bool(NoteSequenceItem&)>& visit) {
-  if (is_folder_) {
+  if (reads_music_files_) {
     for_each_file(visit);
   } else {
     for_each_record(visit);
@@ -130,7 +105,7 @@ void NoteSequenceSource::for_each_file(const std::function<bool(NoteSequenceItem
         if (stop || next >= count) return;
         i = next++;
       }
-      std::vector<NoteSequenceItem> items = convert_file(path_, files[i], options_.music);
+      std::vector<NoteSequenceItem> items = convert_file(listing_, files[i], options_.music);
       {
         std::lock_guard lock(mutex);
         results[i] = std::move(items);

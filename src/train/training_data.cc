@@ -11,8 +11,8 @@ void require_one_source(const DataOptions& options) {
   if (options.sequence_example_file.empty() == options.note_sequence_file.empty()) {
     throw UsageError(
         "give exactly one of --sequence_example_file (examples of "
-        "performance_rnn_create_dataset) and --note_sequence_file (NoteSequence TFRecord or "
-        "MIDI folder)");
+        "performance_rnn_create_dataset) and --note_sequence_file (NoteSequence TFRecord, "
+        "music file or folder)");
   }
 }
 
@@ -28,8 +28,9 @@ std::unique_ptr<ExampleStream> open_training_stream(const DataOptions& options,
   AugmentationOptions augmentation;
   augmentation.max_events = options.max_events_per_example;
   return std::make_unique<AugmentedExampleStream>(
-      load_sustained_sequences(options.note_sequence_file, options.note_sequence_exclude), config,
-      seed, augmentation);
+      load_sustained_sequences(options.note_sequence_file, options.note_sequence_exclude,
+                               options.recursive),
+      config, seed, augmentation);
 }
 
 std::vector<EncodedExample> load_eval_examples(const DataOptions& options,
@@ -42,8 +43,8 @@ std::vector<EncodedExample> load_eval_examples(const DataOptions& options,
       if (!full()) examples.push_back(std::move(e));
     });
   } else {
-    auto sequences =
-        load_sustained_sequences(options.note_sequence_file, options.note_sequence_exclude);
+    auto sequences = load_sustained_sequences(options.note_sequence_file,
+                                              options.note_sequence_exclude, options.recursive);
     for (const magenta::NoteSequence& sequence : *sequences) {
       if (full()) break;
       make_eval_examples(sequence, config, AugmentationOptions{}, examples);

@@ -17,6 +17,7 @@ struct DataOptions {
   std::string sequence_example_file;  // --sequence_example_file
   std::string note_sequence_file;     // --note_sequence_file (TFRecord or folder)
   std::string note_sequence_exclude;  // --note_sequence_exclude (regex on folder paths)
+  bool recursive = false;             // --recursive: a folder's sub-folders too
   int max_events_per_example = 512;   // --max_events_per_example (augmented training windows)
 };
 

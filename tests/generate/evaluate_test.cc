@@ -10,6 +10,7 @@
 
 #include "base/file.h"
 #include "generate/generation_model.h"
+#include "nn/param_arena.h"
 #include "performance/encoder.h"
 
 namespace prnn {
@@ -44,6 +45,29 @@ TEST(Evaluate, NllMatchesIndependentLogits) {
   // TS45 (class 300) and two TS100 (355) among the predicted events.
   EXPECT_DOUBLE_EQ(alone.seconds, 0.45 + 1.0);
   EXPECT_NEAR(performance_log_likelihood(network, *model.config, performance, {}), -expected, 1e-3);
+}
+
+// An optional-conditioning model scored with its controls disabled sees only the disable
+// flag: the control rows of layer 0 cannot matter then, and do when enabled.
+TEST(Evaluate, DisabledConditioningIgnoresTheControlRows) {
+  const PerformanceConfig& config =
+      find_performance_config("optional_multiconditioned_performance_with_dynamics");
+  NetworkShape shape{config.input_layout(), {8, 8}, config.output_heads()};
+  ParamArena params(shape);
+  glorot_uniform_init(params, 5);
+  ParamArena other_controls = params;
+  std::span<float> kernel = other_controls.view(other_controls.lstm_kernel(0));
+  const int cols = other_controls.lstm_kernel(0).cols;
+  for (int i = cols; i < config.control_size() * cols; ++i) kernel[i] += 0.5f;  // rows 1..20
+
+  Performance performance(0, 32);
+  for (int c : {60, 300, 188, 64, 310, 192, 355, 67, 320}) performance.append(class_to_event(c));
+  auto nll = [&](const ParamArena& weights, bool disable) {
+    GenerationNetwork network(weights, 2, NetworkKernels::reference_twin());
+    return score_performances(network, config, {performance}, disable).nll;
+  };
+  EXPECT_NEAR(nll(params, true), nll(other_controls, true), 1e-9);
+  EXPECT_GT(std::abs(nll(params, false) - nll(other_controls, false)), 1e-3);
 }
 
 TEST(Evaluate, EvalStagesSplitAtThirtySecondsAndCapAt512Events) {

@@ -68,7 +68,8 @@ TEST_P(FastVersusReference, Fp32MatchesTheSlowTwin) {
 }
 
 TEST_P(FastVersusReference, Bf16TracksTheSlowTwin) {
-  if (!cpu_has_native_bf16()) GTEST_SKIP() << "no bf16 on this CPU";
+  if (!cpu_has_native_bf16())
+    GTEST_SKIP() << "needs AVX512-BF16 or AMX (bf16 products): this CPU has neither";
   const Case& c = GetParam();
   ParamArena params = random_params(c.shape, 7);
   Batch batch = random_batch(c.shape, c.lengths, 11);

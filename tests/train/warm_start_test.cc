@@ -1,5 +1,6 @@
-// Warm start across configs: an unconditioned model mapped onto the optional
-// multiconditioned config computes the same logits with conditioning disabled.
+// Moving weights across configs: an unconditioned model widened onto the optional
+// multiconditioned config computes the same logits whatever the controls, and an optional
+// model exported without its controls computes what it did with conditioning disabled.
 #include "train/warm_start.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include "nn/reference_network.h"
 #include "performance/config.h"
 #include "train/checkpoint.h"
+#include "train/config_mapping.h"
 #include "../nn/network_test_util.h"
 
 namespace prnn {
@@ -85,11 +87,49 @@ TEST_F(WarmStart, ShapesThatCannotMapNameBothConfigsAndTheTensor) {
     EXPECT_NE(message.find(path), std::string::npos) << message;
     EXPECT_NE(message.find("'performance_with_dynamics'"), std::string::npos) << message;
     EXPECT_NE(message.find("'performance_with_dynamics_and_note_encoding'"), std::string::npos);
-    EXPECT_NE(message.find("cell_0/basic_lstm_cell/kernel"), std::string::npos) << message;
   }
   // Other layer sizes: the first tensor that does not fit is named.
   ParamArena wider(shape_of("optional_multiconditioned_performance_with_dynamics", {20}));
-  EXPECT_THROW(warm_start(path, "optional_multiconditioned_performance_with_dynamics", wider),
+  try {
+    warm_start(path, "optional_multiconditioned_performance_with_dynamics", wider);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& error) {
+    std::string message = error.what();
+    EXPECT_NE(message.find("'optional_multiconditioned_performance_with_dynamics'"),
+              std::string::npos);
+    EXPECT_NE(message.find("cell_0/basic_lstm_cell/kernel\" has shape [404, 64] there but "
+                           "[429, 80] here"),
+              std::string::npos)
+        << message;
+  }
+}
+
+TEST_F(WarmStart, OptionalModelWithoutConditioningKeepsItsDisabledFunction) {
+  const std::string config = "optional_multiconditioned_performance_with_dynamics";
+  NetworkShape shape = shape_of(config, {16, 12});
+  ParamArena conditioned = testing::random_params(shape, 11);
+  Checkpoint plain_checkpoint =
+      without_conditioning(make_checkpoint(config, "", 3, conditioned, nullptr), "model");
+  EXPECT_EQ(plain_checkpoint.config, "performance_with_dynamics");
+  NetworkShape plain_shape = shape_of("performance_with_dynamics", {16, 12});
+  ParamArena plain(plain_shape);
+  restore_checkpoint(plain_checkpoint, "model", "performance_with_dynamics", plain, nullptr);
+
+  Batch plain_batch = testing::random_batch(plain_shape, {6, 4}, 2);
+  Batch disabled = plain_batch;
+  disabled.layout = shape.input;
+  const int positions = plain_batch.max_length * plain_batch.batch_size;
+  disabled.dense.assign(positions * 21, 0.0f);
+  for (int n = 0; n < positions; ++n) disabled.dense[n * 21] = 1.0f;
+  ReferenceResult expected = reference_forward_backward(conditioned, disabled);
+  ReferenceResult got = reference_forward_backward(plain, plain_batch);
+  ASSERT_EQ(expected.logits.size(), got.logits.size());
+  for (size_t i = 0; i < got.logits.size(); ++i) ASSERT_NEAR(got.logits[i], expected.logits[i], 1e-5);
+
+  // A config without optional conditioning has nothing to drop.
+  ParamArena unconditioned = testing::random_params(plain_shape, 1);
+  EXPECT_THROW(without_conditioning(
+                   make_checkpoint("performance_with_dynamics", "", 1, unconditioned, nullptr), "m"),
                InputError);
 }
 
