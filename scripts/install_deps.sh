@@ -15,6 +15,7 @@ packages=(
   nettle-dev                             # SHA-1 of NoteSequence ids
   nlohmann-json3-dev                     # JSON output (dump, evaluate, checkpoint headers)
   libgtest-dev                           # tests
+  libopenmpi-dev openmpi-bin             # data-parallel training under mpirun (doc/distributed.md)
   python3 python3-mido                   # MIDI parity test against the reference script
   timidity timgm6mb-soundfont            # renders our MIDI output in a test (with TimGM6mb's patches)
   libfluidsynth-dev                      # render: WAV synthesis through FluidSynth's C API (TimGM6mb: its default SoundFont)
@@ -23,6 +24,8 @@ packages=(
   python3-protobuf python3-numpy         # the module's NoteSequence messages and numpy samples
   python3-pytest                         # the module's tests (CTest python_module_test)
   jupyter-nbconvert python3-nbclient python3-ipykernel  # executes the notebook (CTest notebook_test)
+  libboost-dev                           # Boost.Beast/Asio (header-only): the studio's HTTP + WebSocket
+  chromium chromium-driver python3-selenium  # the studio's browser test (headless Chromium)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,8 @@
 // `performance_rnn train` (also `performance_rnn_train`): Magenta's training and eval
 // job. Flags follow magenta/models/performance_rnn/performance_rnn_train.py; the
 // library does the work (src/train/trainer.h).
+#include <memory>
+
 #include "base/error.h"
 #include "base/flags.h"
 #include "base/log.h"
@@ -15,8 +17,8 @@ int train_body(int argc, char** argv) {
   TrainOptions options;
   options.config = "performance";
   std::string hparams, precision = "auto", log = "INFO", warm_start_bundle_file;
-  bool eval = false;
-  int64_t seed = 0;
+  bool eval = false, overlap_allreduce = true;
+  int64_t seed = 0, shuffle_buffer_size = 500;
   FlagSet flags("performance_rnn_train",
                 "Trains a Performance RNN (or, with --eval, evaluates its checkpoints).");
   flags.add("config", &options.config, "the Performance RNN config");
@@ -37,6 +39,11 @@ int train_body(int argc, char** argv) {
             "with a --note_sequence_file folder: also read the files of its sub-folders");
   flags.add("max_events_per_example", &options.data.max_events_per_example,
             "with --note_sequence_file: the longest training window, in events");
+  flags.add("shuffle_buffer_size", &shuffle_buffer_size,
+            "with --sequence_example_file: examples in the shuffle buffer (1 = file order)");
+  flags.add("overlap_allreduce", &overlap_allreduce,
+            "under mpirun: sum each layer's gradients while the backward pass of the layers "
+            "below runs (--nooverlap_allreduce: one allreduce after the backward pass)");
   flags.add("hparams", &hparams,
             "comma-separated name=value overrides, e.g. "
             "'batch_size=64,rnn_layer_sizes=[512,512,512]'");
@@ -73,12 +80,23 @@ int train_body(int argc, char** argv) {
   if (options.num_checkpoints < 1) throw UsageError("--num_checkpoints must be >= 1");
   if (options.num_training_steps < 0) throw UsageError("--num_training_steps must be >= 0");
   if (!(options.save_checkpoint_secs >= 0)) throw UsageError("--save_checkpoint_secs must be >= 0");
+  if (shuffle_buffer_size < 1) throw UsageError("--shuffle_buffer_size must be >= 1");
+  options.data.shuffle_buffer_size = static_cast<size_t>(shuffle_buffer_size);
   options.hparams = default_hparams();
   apply_hparams(hparams, options.hparams);
   options.precision = parse_precision(precision);
   options.seed = static_cast<uint64_t>(seed);
   options.warm_start_file = warm_start_bundle_file;
-  return eval ? run_eval(options) : run_training(options);
+  std::unique_ptr<Communicator> comm = make_communicator(overlap_allreduce);
+  if (comm->size() == 1) return eval ? run_eval(options) : run_training(options, *comm);
+  // Several ranks: each reports an error before MPI_Finalize (comm's destructor, where the
+  // ranks meet), so mpirun, which stops the job at the first exit, cuts no report short.
+  try {
+    if (eval) throw UsageError("--eval runs in one process; start it without mpirun");
+    return run_training(options, *comm);
+  } catch (const InputError& e) {
+    return report_error("train", e);
+  }
 }
 
 int train_main(int argc, char** argv) { return run_guarded("train", train_body, argc, argv); }

@@ -15,13 +15,18 @@ std::vector<Command>& command_registry() {
 int run_guarded(const std::string& command, int (*body)(int, char**), int argc, char** argv) {
   try {
     return body(argc, argv);
-  } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s: %s\n", command.c_str(), e.what());
-    return 2;
   } catch (const InputError& e) {
-    std::fprintf(stderr, "%s: error: %s\n", command.c_str(), e.what());
-    return 1;
+    return report_error(command, e);
   }
+}
+
+int report_error(const std::string& command, const InputError& error) {
+  if (dynamic_cast<const UsageError*>(&error)) {
+    std::fprintf(stderr, "%s: %s\n", command.c_str(), error.what());
+    return 2;
+  }
+  std::fprintf(stderr, "%s: error: %s\n", command.c_str(), error.what());
+  return 1;
 }
 
 }  // namespace prnn

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
+
 namespace prnn {
 
 using CommandFunction = int (*)(int argc, char** argv);
@@ -31,6 +33,10 @@ struct CommandRegistrar {
 // Wraps a command body: InputError (and UsageError) become a message on stderr and a
 // non-zero exit (2 for usage errors, 1 otherwise).
 int run_guarded(const std::string& command, int (*body)(int, char**), int argc, char** argv);
+
+// What run_guarded does with an error: prints it as `command: …` and returns the exit
+// status (2 for a UsageError, 1 otherwise).
+int report_error(const std::string& command, const InputError& error);
 
 }  // namespace prnn
 

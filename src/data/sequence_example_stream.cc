@@ -27,8 +27,10 @@ void require_nonempty_file(const std::string& path) {
 
 SequenceExampleStream::SequenceExampleStream(const std::string& path,
                                              const PerformanceConfig& config, uint64_t seed,
-                                             size_t shuffle_capacity)
-    : path_(path), decoder_(config), rng_(seed) {
+                                             size_t shuffle_capacity, RecordShard shard)
+    : path_(path), decoder_(config), shard_(shard), rng_(seed) {
+  PRNN_CHECK(shuffle_capacity >= 1 && shard.count >= 1 && shard.index >= 0 &&
+             shard.index < shard.count);
   require_nonempty_file(path);
   reader_ = std::make_unique<TFRecordReader>(path);
   // Fill the buffer: the capacity, or the whole file when it is smaller.
@@ -54,9 +56,20 @@ void SequenceExampleStream::read_next(EncodedExample& out) {
       continue;
     }
     if (!record) {
-      if (!file_has_examples_) throw InputError(path_ + ": holds no examples with steps");
+      if (!file_has_examples_) {
+        throw InputError(path_ + ": holds no examples with steps" +
+                         (shard_.count == 1 ? std::string()
+                                            : " in shard " + std::to_string(shard_.index) + " of " +
+                                                  std::to_string(shard_.count) + " (records i % " +
+                                                  std::to_string(shard_.count) +
+                                                  " == " + std::to_string(shard_.index) + ")"));
+      }
       reader_ = std::make_unique<TFRecordReader>(path_);
       record_index_ = 0;
+      continue;
+    }
+    if (record_index_ % shard_.count != static_cast<uint64_t>(shard_.index)) {
+      ++record_index_;
       continue;
     }
     decoder_.decode(*record, record_place(path_, record_index_, offset), out);

@@ -6,6 +6,8 @@
 // and decodes the first records, so an empty or missing file, or examples of another
 // config, fail at once with InputError naming the file. A record with a bad CRC is
 // skipped with a warning; a broken framing or an undecodable example throws InputError.
+// A shard (data-parallel training) reads only records i with i % count == index (the
+// others are framed and CRC-checked but not decoded); capacity 1 keeps the file order.
 //
 // for_each_sequence_example visits every example of a file once, in file order (the eval
 // job). Neither is thread-safe.
@@ -24,10 +26,15 @@
 
 namespace prnn {
 
+struct RecordShard {
+  int index = 0;
+  int count = 1;
+};
+
 class SequenceExampleStream : public ExampleStream {
  public:
   SequenceExampleStream(const std::string& path, const PerformanceConfig& config, uint64_t seed,
-                        size_t shuffle_capacity = 500);
+                        size_t shuffle_capacity = 500, RecordShard shard = {});
   void next(EncodedExample& out) override;
 
  private:
@@ -37,6 +44,7 @@ class SequenceExampleStream : public ExampleStream {
   std::string path_;
   SequenceExampleDecoder decoder_;
   std::unique_ptr<TFRecordReader> reader_;
+  RecordShard shard_;
   uint64_t record_index_ = 0;
   bool file_has_examples_ = false;
   std::vector<EncodedExample> buffer_;

@@ -191,7 +191,7 @@ size_t GenerationNetwork::weight_bytes() const {
 }
 
 void GenerationNetwork::reset() {
-  x_stale_ = true;
+  stale_from_ = 0;
   for (Layer& layer : layers_) {
     std::fill(layer.c.begin(), layer.c.end(), 0.0f);
     std::fill(layer.h.begin(), layer.h.end(), 0.0f);
@@ -199,7 +199,7 @@ void GenerationNetwork::reset() {
 }
 
 void GenerationNetwork::reset_stream(int stream) {
-  x_stale_ = true;
+  stale_from_ = 0;
   PRNN_CHECK(stream >= 0 && stream < max_streams_);
   for (Layer& layer : layers_) {
     std::fill_n(layer.c.begin() + static_cast<size_t>(stream) * layer.padded, layer.padded, 0.0f);
@@ -210,7 +210,7 @@ void GenerationNetwork::reset_stream(int stream) {
 void GenerationNetwork::copy_stream(int from, int to) {
   PRNN_CHECK(from >= 0 && from < max_streams_ && to >= 0 && to < max_streams_);
   if (from == to) return;
-  x_stale_ = true;
+  stale_from_ = 0;
   for (Layer& layer : layers_) {
     const size_t n = layer.padded;
     std::memcpy(&layer.c[to * n], &layer.c[from * n], n * sizeof(float));
@@ -219,7 +219,7 @@ void GenerationNetwork::copy_stream(int from, int to) {
 }
 
 void GenerationNetwork::reorder_streams(std::span<const int> sources) {
-  x_stale_ = true;
+  stale_from_ = 0;
   PRNN_CHECK(sources.size() <= static_cast<size_t>(max_streams_));
   for (Layer& layer : layers_) {
     const size_t n = layer.padded;
@@ -278,7 +278,7 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
     prime_chunk_fp32(num_streams, 1, onehot.data(), dense.data(), logits.data(), 0);
     return logits;
   }
-  if (x_stale_) refresh_inputs();
+  if (stale_from_ < num_streams) refresh_inputs(stale_from_, num_streams);
   // One parallel region per step: each thread takes a fixed share of every layer's unit
   // blocks (and of the dense layer's columns); a barrier after each layer. One thread
   // runs the same body without entering a region.
@@ -306,6 +306,8 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
     run(omp_get_thread_num(), omp_get_num_threads());
   }
   parity_ ^= 1;
+  // Only the stepped streams wrote their inputs of the new parity.
+  stale_from_ = num_streams;
   for (int b = 0; b < num_streams; ++b) {
     std::memcpy(&logits[static_cast<size_t>(b) * vocab],
                 &padded_out_[static_cast<size_t>(b) * padded_logits_], vocab * sizeof(float));
@@ -314,16 +316,16 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
 }
 
 // The product inputs of the current parity from the fp32 state: each layer's own h
-// for every stream (the h of the layer below is written by that layer's step).
-void GenerationNetwork::refresh_inputs() {
+// for streams [first, end) (the h of the layer below is written by that layer's step).
+void GenerationNetwork::refresh_inputs(int first, int end) {
   for (Layer& layer : layers_) {
     const int below = layer.rows - layer.padded;
-    for (int b = 0; b < max_streams_; ++b) {
+    for (int b = first; b < end; ++b) {
       fast_->to_input(&layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
                       input_at(layer_x(layer, parity_), static_cast<size_t>(b) * layer.rows + below));
     }
   }
-  x_stale_ = false;
+  stale_from_ = std::max(stale_from_, end);
 }
 
 uint8_t* GenerationNetwork::layer_x(Layer& layer, int parity) const {
@@ -493,7 +495,7 @@ void GenerationNetwork::output_fast(int rows, const void* top_h, int x_stride, f
 void GenerationNetwork::prime_chunk_fast(int num_streams, int steps, const int32_t* onehot,
                                          const float* dense, float* logits, int first_logit_row) {
   const int rows = steps * num_streams;
-  if (x_stale_) refresh_inputs();
+  if (stale_from_ < num_streams) refresh_inputs(stale_from_, num_streams);
   gather_inputs(rows, onehot, dense, prime_gates_.data(), 0, 4 * layers_[0].padded);
   for (int l = 0; l < shape_.num_layers(); ++l) {
     Layer& layer = layers_[l];
@@ -529,7 +531,7 @@ void GenerationNetwork::prime_chunk_fast(int num_streams, int steps, const int32
                  [&](int begin, int end) { fast_->lstm_blocks(args, begin, end); });
     }
   }
-  x_stale_ = true;  // streams past B keep their inputs at the old parity
+  stale_from_ = 0;  // streams past B keep their inputs at the old parity
   if (logits == nullptr) return;
   output_fast(rows - first_logit_row,
               input_at(prime_x_.data(), static_cast<size_t>(first_logit_row) * sequence_width_),

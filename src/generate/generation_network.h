@@ -131,7 +131,7 @@ class GenerationNetwork {
                              int parity);
   ProductArgs step_args(int layer, int num_streams);
   ProductArgs dense_args(int num_streams, const void* top_h, int x_stride);
-  void refresh_inputs();
+  void refresh_inputs(int first, int end);
   uint8_t* layer_x(Layer& layer, int parity) const;
   // `base` advanced by `elements` product input values.
   void* input_at(void* base, size_t elements) const {
@@ -154,7 +154,9 @@ class GenerationNetwork {
   float forget_bias_;
   int threads_ = 1;
   int parity_ = 0;       // which x the next step reads
-  bool x_stale_ = true;  // the state changed outside step(): x must be refreshed
+  // Streams from stale_from_ on hold no current product inputs at parity_ (the state changed
+  // outside step(), or a step advanced fewer streams): refreshed when next stepped.
+  int stale_from_ = 0;
   std::vector<Layer> layers_;
   // Dense layer: packed weights over Vp = V rounded up to 16 columns, padded biases (and
   // int8 scales); reference twin: Magenta's [H, V] weights.

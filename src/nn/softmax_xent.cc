@@ -66,7 +66,8 @@ BatchStats softmax_cross_entropy(const SoftmaxXentArgs& a) {
   int V = 0;
   for (int size : a.head_sizes) V += size;
   const int64_t predictions = count_predictions(a.labels, a.rows * heads);
-  const float inv_predictions = predictions ? 1.0f / static_cast<float>(predictions) : 0.0f;
+  const int64_t divisor = a.gradient_divisor > 0 ? a.gradient_divisor : predictions;
+  const float inv_predictions = divisor ? 1.0f / static_cast<float>(divisor) : 0.0f;
   const int classes0 = a.head_sizes[0];
 
   const int threads = omp_get_max_threads();

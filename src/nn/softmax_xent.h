@@ -21,6 +21,9 @@ struct SoftmaxXentArgs {
   const int32_t* labels = nullptr;       // (N, heads)
   float* logits = nullptr;               // (N, V); with gradients: overwritten by d loss/d logits
   bool gradients = false;                // padding rows get zero gradient
+  // The gradient is that of Σ CE / gradient_divisor; 0 = this batch's predictions (the
+  // mean). Data-parallel training passes the predictions of the whole global batch.
+  int64_t gradient_divisor = 0;
 };
 
 // Number of labels that are not padding.

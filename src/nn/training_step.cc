@@ -194,7 +194,8 @@ struct TrainingStep::Impl {
                       shape.num_logits(), shape.num_logits());
   }
 
-  BatchStats forward(const ParamArena& params, const Batch& batch, uint64_t seed, bool grads) {
+  BatchStats forward(const ParamArena& params, const Batch& batch, uint64_t seed, bool grads,
+                     int64_t gradient_divisor = 0) {
     const int64_t N = static_cast<int64_t>(B) * T;
     const int D = shape.input.dense_size;
     load_weights(params);
@@ -241,11 +242,18 @@ struct TrainingStep::Impl {
                          .no_event_labels = options.no_event_labels,
                          .labels = batch.labels.data(),
                          .logits = logits.data(),
-                         .gradients = grads};
+                         .gradients = grads,
+                         .gradient_divisor = gradient_divisor};
     return softmax_cross_entropy(loss);
   }
 
-  void backward(const ParamArena& params, const Batch& batch, uint64_t seed, ParamArena& grads) {
+  void backward(const ParamArena& params, const Batch& batch, uint64_t seed, ParamArena& grads,
+                const std::function<void(std::span<float>)>& on_ready) {
+    auto report = [&](const TensorSpec& first, const TensorSpec& last) {
+      if (!on_ready) return;
+      on_ready(std::span<float>(grads.values.data() + first.offset,
+                                last.offset + last.size() - first.offset));
+    };
     const int64_t N = static_cast<int64_t>(B) * T;
     const int V = shape.num_logits();
     const int H_top = shape.top_size();
@@ -257,6 +265,7 @@ struct TrainingStep::Impl {
     }
     column_sums(logits.data(), N, V, grads.view(grads.dense_biases()).data());
     grad_fc.run(layers.back().output(0), dlogits_op, grads.view(grads.dense_weights()).data());
+    report(grads.dense_weights(), grads.dense_biases());
     fc_backward.run(dlogits_op, fc_weights.data(), dh.data());
     // LSTM layers, top to bottom; dh holds d loss / d (layer output).
     for (int k = shape.num_layers() - 1; k >= 0; --k) {
@@ -297,6 +306,7 @@ struct TrainingStep::Impl {
         std::fill_n(onehot_rows, int64_t{input_rows - l.I} * G, 0.0f);
         scatter_onehot_rows(shape.input, dz.at(0), op, G, batch.onehot.data(), N, dkernel);
       }
+      report(grads.lstm_kernel(k), grads.lstm_bias(k));
     }
     (void)H_top;
   }
@@ -307,11 +317,12 @@ TrainingStep::TrainingStep(const NetworkShape& shape, const TrainingOptions& opt
 TrainingStep::~TrainingStep() = default;
 
 BatchStats TrainingStep::compute_gradients(const ParamArena& params, const Batch& batch,
-                                           uint64_t dropout_seed, ParamArena& grads) {
+                                           uint64_t dropout_seed, ParamArena& grads,
+                                           const GradientOptions& gradient_options) {
   PRNN_CHECK(params.same_layout(grads) && params.shape() == impl_->shape);
   impl_->prepare(batch, impl_->options.dropout_keep_prob < 1.0f);
-  BatchStats stats = impl_->forward(params, batch, dropout_seed, true);
-  impl_->backward(params, batch, dropout_seed, grads);
+  BatchStats stats = impl_->forward(params, batch, dropout_seed, true, gradient_options.divisor);
+  impl_->backward(params, batch, dropout_seed, grads, gradient_options.on_ready);
   return stats;
 }
 

@@ -17,7 +17,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "data/batch.h"
@@ -37,6 +39,19 @@ struct TrainingOptions {
   std::vector<int> no_event_labels;
 };
 
+// How compute_gradients hands its result to data-parallel training (default: the plain
+// gradient of the batch's mean loss, nothing reported).
+struct GradientOptions {
+  // The gradient is that of (Σ cross-entropy over the batch) / divisor; 0 = the batch's own
+  // predictions (the mean loss). N ranks pass the predictions of the global batch, so the
+  // sum of their gradients is the gradient of the global mean.
+  int64_t divisor = 0;
+  // Called during the backward pass with each stretch of `grads` that is final, top of
+  // the network first (dense layer, then each LSTM layer's kernel and bias, contiguous in
+  // the arena), so its allreduce can overlap the backward pass of the layers below.
+  std::function<void(std::span<float>)> on_ready;
+};
+
 class TrainingStep {
  public:
   TrainingStep(const NetworkShape& shape, const TrainingOptions& options);
@@ -50,7 +65,7 @@ class TrainingStep {
   // REQUIRES: batch.layout == shape.input, batch.num_heads == shape.num_heads(), at least
   // one real position.
   BatchStats compute_gradients(const ParamArena& params, const Batch& batch, uint64_t dropout_seed,
-                               ParamArena& grads);
+                               ParamArena& grads, const GradientOptions& gradient_options = {});
 
   // Forward only, no dropout (the eval job).
   BatchStats evaluate(const ParamArena& params, const Batch& batch);

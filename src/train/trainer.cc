@@ -1,11 +1,14 @@
 #include "train/trainer.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "base/error.h"
@@ -13,8 +16,10 @@
 #include "data/batch_builder.h"
 #include "data/batch_producer.h"
 #include "nn/optimizer.h"
+#include "nn/softmax_xent.h"
 #include "nn/training_step.h"
 #include "train/checkpoint.h"
+#include "train/data_parallel.h"
 #include "train/run_dir.h"
 #include "train/summary_writer.h"
 #include "train/warm_start.h"
@@ -84,8 +89,9 @@ struct RunState {
 
 class Trainer {
  public:
-  Trainer(const TrainOptions& options, const PerformanceConfig& config)
+  Trainer(const TrainOptions& options, const PerformanceConfig& config, Communicator& comm)
       : options_(options),
+        comm_(comm),
         config_(config),
         train_dir_(options.run_dir + "/train"),
         params_(network_shape(config, options.hparams)),
@@ -97,10 +103,12 @@ class Trainer {
 
  private:
   void restore_or_initialise();
+  void restore_or_initialise_here();
   void save_checkpoint();
   void check_finite(const BatchStats& stats, double gradient_norm);
 
   const TrainOptions& options_;
+  Communicator& comm_;
   const PerformanceConfig& config_;
   std::string train_dir_;
   ParamArena params_;
@@ -109,7 +117,21 @@ class Trainer {
   RunState state_;
 };
 
+// Rank 0 restores or initialises; the others receive its state.
 void Trainer::restore_or_initialise() {
+  collectively(comm_, [&] {
+    if (comm_.rank() == 0) restore_or_initialise_here();
+  });
+  int64_t counters[] = {state_.global_step, static_cast<int64_t>(state_.data_seed),
+                        static_cast<int64_t>(state_.data_position)};
+  broadcast_from_rank0(comm_, params_, adam_, counters);
+  state_.global_step = counters[0];
+  state_.data_seed = static_cast<uint64_t>(counters[1]);
+  state_.data_position = static_cast<uint64_t>(counters[2]);
+  state_.last_checkpoint = comm_.broadcast_string(state_.last_checkpoint, 0);
+}
+
+void Trainer::restore_or_initialise_here() {
   remove_stale_temporaries(train_dir_);
   std::optional<CheckpointFile> latest = latest_checkpoint(train_dir_);
   if (!latest) {
@@ -158,20 +180,42 @@ void Trainer::check_finite(const BatchStats& stats, double gradient_norm) {
 }
 
 int Trainer::run() {
-  std::filesystem::create_directories(train_dir_);
+  const bool chief = comm_.rank() == 0;
+  const int ranks = comm_.size();
+  if (!chief && log_level() < LogLevel::kWarn) set_log_level("WARN");
+  const int batch_size = options_.hparams.batch_size;
+  if (batch_size % ranks != 0) {
+    throw UsageError("batch_size " + std::to_string(batch_size) + " is the global batch and must " +
+                     "be a multiple of the number of ranks, " + std::to_string(ranks));
+  }
+  if (chief) std::filesystem::create_directories(train_dir_);
   restore_or_initialise();
   if (options_.num_training_steps > 0 && state_.global_step >= options_.num_training_steps) {
     log_info("already at step " + std::to_string(state_.global_step) + " >= --num_training_steps");
     return 0;
   }
-  const int batch_size = options_.hparams.batch_size;
-  BatchProducer producer(open_training_stream(options_.data, config_,
-                                              mix_seed(state_.data_seed, state_.data_position)),
-                         config_, batch_size);
+  // Each rank: its shard of the data, its own data and dropout streams (rank 0 of a run
+  // of one keeps the single-process seeds).
+  auto rank_seed = [&](uint64_t seed) {
+    return ranks == 1 ? seed : mix_seed(seed, 0x5eed0000ull + comm_.rank());
+  };
+  DataOptions data = options_.data;
+  data.shard_index = comm_.rank();
+  data.shard_count = ranks;
+  std::unique_ptr<BatchProducer> producer_holder;
+  collectively(comm_, [&] {
+    producer_holder = std::make_unique<BatchProducer>(
+        open_training_stream(data, config_,
+                             rank_seed(mix_seed(state_.data_seed, state_.data_position))),
+        config_, batch_size / ranks);
+  });
+  BatchProducer& producer = *producer_holder;
   TrainingStep step(params_.shape(), training_options(config_, options_));
   log_info(std::string("precision: ") + precision_name(step.precision()) +
            ", hparams: " + hparams_to_string(options_.hparams));
-  SummaryWriter summaries(train_dir_);
+  if (ranks > 1) log_info("data-parallel: " + comm_.description());
+  std::optional<SummaryWriter> summaries;
+  if (chief) summaries.emplace(train_dir_);
 
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
@@ -184,14 +228,47 @@ int Trainer::run() {
   double interval_label_steps = 0;
   int64_t interval_events = 0;
   double total_events = 0;
+  double allreduce_wait = 0;
   ProducedBatch produced;
   bool saved_at_current_step = !state_.last_checkpoint.empty();
+  GradientOptions gradient_options;
+  if (ranks > 1) gradient_options.on_ready = [&](std::span<float> g) { comm_.start_sum(g); };
 
-  while (!g_stop_requested &&
+  // Rank 0's own writes (summaries, checkpoints). With several ranks an error there is
+  // reported in the next step's agreement, so no rank waits for one that has given up.
+  std::string chief_error;
+  auto chief_writes = [&](auto&& write) {
+    if (!chief) return;
+    if (ranks == 1) return write();
+    try {
+      write();
+    } catch (const InputError& e) {
+      if (chief_error.empty()) chief_error = e.what();
+    }
+  };
+
+  while (!(ranks == 1 && g_stop_requested) &&
          (options_.num_training_steps == 0 || state_.global_step < options_.num_training_steps)) {
-    producer.next(produced);
+    std::string data_error = chief_error;
+    try {
+      producer.next(produced);
+    } catch (const InputError& e) {
+      if (ranks == 1) throw;
+      if (data_error.empty()) data_error = e.what();
+    }
+    const Batch& batch = produced.batch;
+    StepAgreement agreement = agree_on_step(
+        comm_,
+        count_predictions(batch.labels.data(),
+                          int64_t{batch.batch_size} * batch.max_length * batch.num_heads),
+        g_stop_requested, data_error);
+    if (agreement.stop) break;
+    gradient_options.divisor = agreement.global_predictions;
     BatchStats stats = step.compute_gradients(
-        params_, produced.batch, mix_seed(state_.data_seed, state_.global_step), grads_);
+        params_, batch, rank_seed(mix_seed(state_.data_seed, state_.global_step)), grads_,
+        gradient_options);
+    allreduce_wait += comm_.finish_sums();
+    sum_over_ranks(comm_, stats, produced.label_steps, produced.events);
     double norm = clip_gradients(grads_, static_cast<float>(options_.hparams.clip_norm),
                                  ClipMode::kPerTensor);
     check_finite(stats, norm);
@@ -203,6 +280,9 @@ int Trainer::run() {
     interval_label_steps += produced.label_steps;
     interval_events += produced.events;
     total_events += static_cast<double>(produced.events);
+    if (state_.global_step % options_.replica_check_steps == 0) {
+      check_replicas_agree(comm_, params_, state_.global_step);
+    }
 
     if (state_.global_step % options_.summary_frequency == 0) {
       double seconds = seconds_since(interval_start);
@@ -224,20 +304,24 @@ int Trainer::run() {
       auto scalars = summary_scalars(interval_stats, interval_label_steps);
       scalars.push_back(
           {"global_step/sec", static_cast<float>(options_.summary_frequency / seconds)});
-      summaries.add_scalars(state_.global_step, scalars);
+      chief_writes([&] { summaries->add_scalars(state_.global_step, scalars); });
       interval_stats = BatchStats();
       interval_label_steps = 0;
       interval_events = 0;
       interval_start = Clock::now();
       interval_wait_start = producer.seconds_waited();
     }
-    if (seconds_since(last_save) >= options_.save_checkpoint_secs) {
-      save_checkpoint();
-      saved_at_current_step = true;
+    if (chief && seconds_since(last_save) >= options_.save_checkpoint_secs) {
+      chief_writes([&] {
+        save_checkpoint();
+        saved_at_current_step = true;
+      });
       last_save = Clock::now();
     }
   }
-  if (!saved_at_current_step) save_checkpoint();
+  check_replicas_agree(comm_, params_, state_.global_step);
+  if (!chief_error.empty()) throw InputError(chief_error);
+  if (chief && !saved_at_current_step) save_checkpoint();
   double total = seconds_since(run_start);
   char summary[256];
   std::snprintf(summary, sizeof summary,
@@ -246,6 +330,12 @@ int Trainer::run() {
                 total_events / total, producer.seconds_waited(),
                 100.0 * producer.seconds_waited() / total);
   log_info(summary);
+  if (ranks > 1) {
+    std::snprintf(summary, sizeof summary,
+                  "rank 0 waited %.3f s for gradient allreduces (%.1f ms per step)", allreduce_wait,
+                  1e3 * allreduce_wait / std::max<int64_t>(1, state_.global_step - first_step));
+    log_info(summary);
+  }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   return 0;
@@ -272,9 +362,9 @@ BatchStats evaluate_checkpoint(const ParamArena& params, TrainingStep& step,
 
 }  // namespace
 
-int run_training(const TrainOptions& options) {
+int run_training(const TrainOptions& options, Communicator& comm) {
   const PerformanceConfig& config = find_performance_config(options.config);
-  Trainer trainer(options, config);
+  Trainer trainer(options, config, comm);
   return trainer.run();
 }
 

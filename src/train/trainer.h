@@ -9,6 +9,11 @@
 // and at the end (atomically), keeping the newest num_checkpoints. SIGINT/SIGTERM end the
 // run after the current step with a final checkpoint.
 //
+// Data-parallel (train/data_parallel.h): with a Communicator of N ranks, batch_size stays
+// the global batch (each rank draws batch_size / N examples of its own shard), rank 0's
+// state is broadcast at the start, gradients are summed over the ranks every step, and
+// rank 0 alone writes checkpoints, summaries and progress lines.
+//
 // Failure: outside problems (data, a checkpoint of another config, a corrupt checkpoint)
 // throw InputError before anything is written; a NaN/Inf loss stops the run with an
 // InputError naming the step and the last good checkpoint, which is left untouched.
@@ -18,6 +23,7 @@
 #include <string>
 
 #include "nn/precision.h"
+#include "train/communicator.h"
 #include "train/hparams.h"
 #include "train/training_data.h"
 
@@ -40,10 +46,13 @@ struct TrainOptions {
   int64_t num_eval_examples = 0;  // 0 = the whole eval file
   double eval_interval_secs = 60;
   double eval_timeout_secs = 300;
+  // Data-parallel: compare the ranks' parameter checksums every N steps (and at the end).
+  int replica_check_steps = 200;
 };
 
 // Returns the process exit status.
-int run_training(const TrainOptions& options);
+// `comm`: a SingleProcessCommunicator for one process (make_communicator chooses).
+int run_training(const TrainOptions& options, Communicator& comm);
 int run_eval(const TrainOptions& options);
 
 }  // namespace prnn

@@ -23,7 +23,9 @@ std::unique_ptr<ExampleStream> open_training_stream(const DataOptions& options,
                                                     uint64_t seed) {
   require_one_source(options);
   if (!options.sequence_example_file.empty()) {
-    return std::make_unique<SequenceExampleStream>(options.sequence_example_file, config, seed);
+    return std::make_unique<SequenceExampleStream>(
+        options.sequence_example_file, config, seed, options.shuffle_buffer_size,
+        RecordShard{options.shard_index, options.shard_count});
   }
   AugmentationOptions augmentation;
   augmentation.max_events = options.max_events_per_example;

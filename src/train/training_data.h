@@ -19,6 +19,11 @@ struct DataOptions {
   std::string note_sequence_exclude;  // --note_sequence_exclude (regex on folder paths)
   bool recursive = false;             // --recursive: a folder's sub-folders too
   int max_events_per_example = 512;   // --max_events_per_example (augmented training windows)
+  size_t shuffle_buffer_size = 500;   // --shuffle_buffer_size (example files; 1 = file order)
+  // Data-parallel training: this rank reads records i % shard_count == shard_index of an
+  // example file (NoteSequences: every rank draws its own stream; the seed differs).
+  int shard_index = 0;
+  int shard_count = 1;
 };
 
 std::unique_ptr<ExampleStream> open_training_stream(const DataOptions& options,

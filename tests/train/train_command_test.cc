@@ -12,55 +12,20 @@
 #include <thread>
 
 #include "base/file.h"
-#include "music/tfrecord.h"
-#include "proto/tf_example.pb.h"
 #include "train/checkpoint.h"
 #include "train/run_dir.h"
+#include "train_test_util.h"
 
 namespace prnn {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status;
-  std::string output;
-};
+using testing::CommandResult;
+using testing::write_examples;
 
-Result run(const std::string& arguments) {
-  std::string command = std::string(PRNN_BINARY) + " train " + arguments + " 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-// Random performance_with_dynamics examples (388 classes) in the compact layout (one
-// index per step) or Magenta's one-hot layout.
-void write_examples(const std::string& path, bool one_hot, int count) {
-  std::mt19937 rng(5);
-  TFRecordWriter writer(path);
-  for (int i = 0; i < count; ++i) {
-    int steps = 10 + static_cast<int>(rng() % 30);
-    tensorflow::SequenceExample example;
-    auto& lists = *example.mutable_feature_lists()->mutable_feature_list();
-    int event = static_cast<int>(rng() % 388);
-    for (int t = 0; t < steps; ++t) {
-      auto* values = lists["inputs"].add_feature()->mutable_float_list();
-      if (one_hot) {
-        for (int c = 0; c < 388; ++c) values->add_value(c == event ? 1.0f : 0.0f);
-      } else {
-        values->add_value(static_cast<float>(event));
-      }
-      event = (event * 7 + 11) % 388;  // a learnable sequence
-      lists["labels"].add_feature()->mutable_int64_list()->add_value(event);
-    }
-    writer.write(example.SerializeAsString());
-  }
-  writer.close();
+CommandResult run(const std::string& arguments) {
+  return testing::run_shell(std::string(PRNN_BINARY) + " train " + arguments + " 2>&1");
 }
 
 class TrainCommand : public ::testing::Test {
@@ -86,9 +51,10 @@ class TrainCommand : public ::testing::Test {
 
 TEST_F(TrainCommand, TrainsCheckpointsSummarisesAndResumes) {
   std::string run_dir = dir_ + "/run";
-  Result first = run(base_flags(run_dir) +
-                     " --num_training_steps=20 --summary_frequency=5 --save_checkpoint_secs=0 "
-                     "--num_checkpoints=3");
+  CommandResult first =
+      run(base_flags(run_dir) +
+          " --num_training_steps=20 --summary_frequency=5 --save_checkpoint_secs=0 "
+          "--num_checkpoints=3");
   ASSERT_EQ(first.status, 0) << first.output;
   EXPECT_NE(first.output.find("step 20: loss = "), std::string::npos) << first.output;
   EXPECT_NE(first.output.find("events/s = "), std::string::npos) << first.output;
@@ -113,16 +79,17 @@ TEST_F(TrainCommand, TrainsCheckpointsSummarisesAndResumes) {
   }
   EXPECT_TRUE(has_events);
 
-  Result second = run(base_flags(run_dir) + " --num_training_steps=30 --summary_frequency=5");
+  CommandResult second =
+      run(base_flags(run_dir) + " --num_training_steps=30 --summary_frequency=5");
   ASSERT_EQ(second.status, 0) << second.output;
   EXPECT_NE(second.output.find("resuming from"), std::string::npos) << second.output;
   EXPECT_EQ(second.output.find("step 5: loss"), std::string::npos) << "must not restart at 0";
   EXPECT_EQ(latest_checkpoint(run_dir + "/train")->step, 30);
   EXPECT_EQ(read_checkpoint(checkpoint_path(run_dir + "/train", 30)).adam_step, 30);
 
-  Result eval = run(base_flags(run_dir) +
-                    " --eval --num_training_steps=30 --eval_interval_secs=0.1 "
-                    "--eval_timeout_secs=5");
+  CommandResult eval = run(base_flags(run_dir) +
+                           " --eval --num_training_steps=30 --eval_interval_secs=0.1 "
+                           "--eval_timeout_secs=5");
   ASSERT_EQ(eval.status, 0) << eval.output;
   EXPECT_NE(eval.output.find("eval step 30: loss = "), std::string::npos) << eval.output;
   EXPECT_TRUE(fs::exists(run_dir + "/eval"));
@@ -130,9 +97,9 @@ TEST_F(TrainCommand, TrainsCheckpointsSummarisesAndResumes) {
 
 TEST_F(TrainCommand, TrainingLowersTheLossOnALearnableSequence) {
   std::string run_dir = dir_ + "/learn";
-  Result result = run(base_flags(run_dir) +
-                      " --num_training_steps=80 --summary_frequency=10 "
-                      "--hparams=batch_size=8,rnn_layer_sizes=[32],learning_rate=0.01");
+  CommandResult result = run(base_flags(run_dir) +
+                             " --num_training_steps=80 --summary_frequency=10 "
+                             "--hparams=batch_size=8,rnn_layer_sizes=[32],learning_rate=0.01");
   ASSERT_EQ(result.status, 0) << result.output;
   auto loss_at = [&](const std::string& step) {
     size_t at = result.output.find("step " + step + ": loss = ");
@@ -150,7 +117,7 @@ TEST_F(TrainCommand, RefusesBadInputWithoutDamagingTheRunDir) {
   std::string checkpoint = checkpoint_path(run_dir + "/train", 3);
   std::string before = read_file(checkpoint);
 
-  Result other_config =
+  CommandResult other_config =
       run("--config=performance --run_dir=" + run_dir + " --sequence_example_file=" + examples_ +
           " --hparams=batch_size=4,rnn_layer_sizes=[16]");
   EXPECT_EQ(other_config.status, 1);
@@ -158,34 +125,35 @@ TEST_F(TrainCommand, RefusesBadInputWithoutDamagingTheRunDir) {
       << other_config.output;
   EXPECT_NE(other_config.output.find("--config=performance"), std::string::npos);
 
-  Result other_shape =
+  CommandResult other_shape =
       run("--config=performance_with_dynamics --run_dir=" + run_dir +
           " --sequence_example_file=" + examples_ + " --hparams=batch_size=4,rnn_layer_sizes=[32]");
   EXPECT_EQ(other_shape.status, 1);
   EXPECT_NE(other_shape.output.find("[404,64]"), std::string::npos) << other_shape.output;
   EXPECT_NE(other_shape.output.find("[420,128]"), std::string::npos) << other_shape.output;
 
-  Result missing = run(base_flags(dir_ + "/fresh") + " --sequence_example_file=" + dir_ + "/nope");
+  CommandResult missing =
+      run(base_flags(dir_ + "/fresh") + " --sequence_example_file=" + dir_ + "/nope");
   EXPECT_EQ(missing.status, 1);
   EXPECT_NE(missing.output.find(dir_ + "/nope"), std::string::npos) << missing.output;
 
   write_file_atomic(dir_ + "/empty.tfrecord", "");
-  Result empty =
+  CommandResult empty =
       run(base_flags(dir_ + "/fresh") + " --sequence_example_file=" + dir_ + "/empty.tfrecord");
   EXPECT_EQ(empty.status, 1);
   EXPECT_NE(empty.output.find("empty"), std::string::npos) << empty.output;
 
   write_examples(dir_ + "/onehot.tfrecord", true, 3);
-  Result mismatch =
+  CommandResult mismatch =
       run("--config=performance --run_dir=" + dir_ + "/fresh" + " --sequence_example_file=" + dir_ +
           "/onehot.tfrecord" + " --hparams=batch_size=4,rnn_layer_sizes=[16]");
   EXPECT_EQ(mismatch.status, 1);
   EXPECT_NE(mismatch.output.find("input size 388"), std::string::npos) << mismatch.output;
   EXPECT_NE(mismatch.output.find("356"), std::string::npos) << mismatch.output;
 
-  Result nan = run(base_flags(run_dir) +
-                   " --num_training_steps=50 --hparams=batch_size=4,rnn_layer_sizes=[16],"
-                   "learning_rate=1e38");
+  CommandResult nan = run(base_flags(run_dir) +
+                          " --num_training_steps=50 --hparams=batch_size=4,rnn_layer_sizes=[16],"
+                          "learning_rate=1e38");
   EXPECT_EQ(nan.status, 1);
   EXPECT_NE(nan.output.find("NaN or Inf"), std::string::npos) << nan.output;
   EXPECT_NE(nan.output.find("model.ckpt-3.safetensors"), std::string::npos) << nan.output;
@@ -193,7 +161,7 @@ TEST_F(TrainCommand, RefusesBadInputWithoutDamagingTheRunDir) {
   EXPECT_EQ(latest_checkpoint(run_dir + "/train")->step, 3);
 
   write_file_atomic(checkpoint, before.substr(0, before.size() / 2));
-  Result corrupt = run(base_flags(run_dir) + " --num_training_steps=5");
+  CommandResult corrupt = run(base_flags(run_dir) + " --num_training_steps=5");
   EXPECT_EQ(corrupt.status, 1);
   EXPECT_NE(corrupt.output.find(checkpoint), std::string::npos) << corrupt.output;
   EXPECT_EQ(read_file(checkpoint).size(), before.size() / 2) << "left for the user to inspect";
@@ -204,8 +172,8 @@ TEST_F(TrainCommand, WarmStartTakesWeightsButNotTheStep) {
   ASSERT_EQ(run(base_flags(source) + " --num_training_steps=4").status, 0);
   std::string source_checkpoint = checkpoint_path(source + "/train", 4);
   std::string target = dir_ + "/target";
-  Result warm = run(base_flags(target) +
-                    " --num_training_steps=1 --warm_start_bundle_file=" + source_checkpoint);
+  CommandResult warm = run(base_flags(target) +
+                           " --num_training_steps=1 --warm_start_bundle_file=" + source_checkpoint);
   ASSERT_EQ(warm.status, 0) << warm.output;
   EXPECT_NE(warm.output.find("weights from " + source_checkpoint), std::string::npos);
   Checkpoint started = read_checkpoint(checkpoint_path(target + "/train", 1));
@@ -213,8 +181,9 @@ TEST_F(TrainCommand, WarmStartTakesWeightsButNotTheStep) {
   EXPECT_EQ(started.adam_step, 1) << "and with fresh Adam slots";
 
   // A Magenta bundle of another model is refused, naming both.
-  Result other = run(base_flags(dir_ + "/other") + " --warm_start_bundle_file=" + PRNN_SHARED_DIR +
-                     "/fixtures/polyphony_rnn_2x64.mag");
+  CommandResult other =
+      run(base_flags(dir_ + "/other") + " --warm_start_bundle_file=" + PRNN_SHARED_DIR +
+          "/fixtures/polyphony_rnn_2x64.mag");
   EXPECT_EQ(other.status, 1);
   EXPECT_NE(other.output.find("'polyphony'"), std::string::npos) << other.output;
   EXPECT_NE(other.output.find("performance_with_dynamics"), std::string::npos) << other.output;
@@ -248,10 +217,10 @@ TEST_F(TrainCommand, SigkillMidRunLosesNoCheckpoint) {
     EXPECT_NO_THROW(read_checkpoint(file.path)) << file.path << " is half-written";
   }
   int64_t last = files.back().step;
-  Result resumed = run("--config=performance_with_dynamics --run_dir=" + run_dir +
-                       " --sequence_example_file=" + examples_ +
-                       " --hparams=batch_size=4,rnn_layer_sizes=[64] --num_training_steps=" +
-                       std::to_string(last + 3));
+  CommandResult resumed = run("--config=performance_with_dynamics --run_dir=" + run_dir +
+                              " --sequence_example_file=" + examples_ +
+                              " --hparams=batch_size=4,rnn_layer_sizes=[64] --num_training_steps=" +
+                              std::to_string(last + 3));
   ASSERT_EQ(resumed.status, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("resuming from " + files.back().path), std::string::npos)
       << resumed.output;

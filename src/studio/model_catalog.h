@@ -1,0 +1,49 @@
+// The models a studio server offers: every model file of a folder (.mag bundles and our
+// checkpoints, plain or .gz), plus an explicitly named one, each under a short name (its
+// file name). Which model plays when a client asks for "auto": with conditioning off the
+// explicitly named model, else the shipped unconditioned one, else the first
+// unconditioned one, else the first; with conditioning on the explicitly named model if
+// it is conditioned, else kConditionedModelFile when present, else the first conditioned
+// model, else the same as off.
+// Note-encoding models are left out (the studio streams event-encoded models only) with a
+// warning. Loaded once at start; immutable afterwards; thread-safe to read.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "generate/generation_model.h"
+
+namespace prnn {
+
+inline constexpr const char* kConditionedModelFile =
+    "optional_multiconditioned_performance_with_dynamics.safetensors.gz";
+
+struct StudioModel {
+  std::string name;  // what the page shows and sends back
+  GenerationModel model;
+  bool conditioned() const { return model.config->has_control_signals(); }
+};
+
+class ModelCatalog {
+ public:
+  // `models_dir`: every model file in it (not recursive); `explicit_model`: a model file or
+  // run directory (may be empty). InputError when a named file does not load or when no
+  // playable model remains.
+  ModelCatalog(const std::string& models_dir, const std::string& explicit_model);
+
+  const std::vector<std::unique_ptr<StudioModel>>& models() const { return models_; }
+  // -1 when no model has that name.
+  int find(const std::string& name) const;
+  int auto_model(bool conditioning) const { return conditioning ? auto_on_ : auto_off_; }
+
+ private:
+  std::vector<std::unique_ptr<StudioModel>> models_;
+  int auto_off_ = 0, auto_on_ = 0;
+};
+
+// The folder of the shipped model (see shipped_model_path), the default --models_dir.
+std::string shipped_models_dir();
+
+}  // namespace prnn

@@ -1,0 +1,491 @@
+#include "studio/studio_server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "studio/server_messages.h"
+#include "studio/static_files.h"
+
+namespace prnn {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::chrono::steady_clock::duration seconds(double s) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(s));
+}
+
+bool is_loopback_name(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
+}
+
+}  // namespace
+
+// The generation thread: joins, leaves and messages in; engine steps; outputs out.
+class EngineThread {
+ public:
+  using Deliver = std::function<void(uint64_t id, std::string message)>;
+  EngineThread(const ModelCatalog& catalog, StudioEngineOptions options, Deliver deliver)
+      : catalog_(catalog), engine_(catalog, options), deliver_(std::move(deliver)),
+        thread_([this] { loop(); }) {}
+  ~EngineThread() { stop(); }
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+  void join(uint64_t id, uint64_t seed) { push({id, Join{seed}}); }
+  void leave(uint64_t id) { push({id, Leave{}}); }
+  void message(uint64_t id, ClientMessage message) { push({id, std::move(message)}); }
+
+ private:
+  struct Join {
+    uint64_t seed;
+  };
+  struct Leave {};
+  struct Item {
+    uint64_t id;
+    std::variant<Join, Leave, ClientMessage> what;
+  };
+  void push(Item item) {
+    {
+      std::lock_guard lock(mutex_);
+      inbox_.push_back(std::move(item));
+    }
+    wake_.notify_one();
+  }
+  void loop() {
+    std::vector<Item> items;
+    std::vector<StudioEngine::Output> outputs;
+    bool busy = false;
+    while (true) {
+      {
+        std::unique_lock lock(mutex_);
+        if (!busy) {
+          wake_.wait_for(lock, std::chrono::milliseconds(20),
+                         [&] { return stopping_ || !inbox_.empty(); });
+        }
+        if (stopping_) return;
+        items.assign(std::make_move_iterator(inbox_.begin()), std::make_move_iterator(inbox_.end()));
+        inbox_.clear();
+      }
+      const double now = wall_seconds();
+      for (Item& item : items) handle(item, now);
+      items.clear();
+      // Steps until nobody needs events, in slices of at most 10 ms so that messages
+      // that arrive meanwhile take effect soon.
+      busy = false;
+      const double start = wall_seconds();
+      while (engine_.step() > 0) {
+        if (wall_seconds() - start > 0.010) {
+          busy = true;
+          break;
+        }
+      }
+      engine_.take_outputs(outputs);
+      for (const StudioEngine::Output& output : outputs) {
+        deliver_(output.id, events_message(output, catalog_));
+      }
+      outputs.clear();
+    }
+  }
+  void handle(Item& item, double now) {
+    if (auto* join = std::get_if<Join>(&item.what)) {
+      engine_.add_client(item.id, join->seed);
+    } else if (std::holds_alternative<Leave>(item.what)) {
+      engine_.remove_client(item.id);
+    } else {
+      try {
+        engine_.apply(item.id, std::get<ClientMessage>(item.what), now);
+      } catch (const InputError& error) {
+        deliver_(item.id, error_message(error.what()));
+      }
+    }
+  }
+
+  const ModelCatalog& catalog_;
+  StudioEngine engine_;
+  Deliver deliver_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Item> inbox_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+struct StudioServer::Impl {
+  Impl(StudioServerOptions o, const ModelCatalog& c, StudioEngineOptions engine_options);
+  void accept();
+  void shut_down();
+  bool host_allowed(std::string_view host) const;
+  bool origin_allowed(std::string_view origin, std::string_view host) const;
+
+  StudioServerOptions options;
+  const ModelCatalog& catalog;
+  double lookahead;
+  net::io_context ioc{1};
+  tcp::acceptor acceptor{ioc};
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::unordered_map<uint64_t, std::weak_ptr<class WebSocketSession>> sessions;
+  uint64_t next_id = 1;
+  std::mt19937_64 seeds;
+  bool stopping = false;
+  std::unique_ptr<EngineThread> engine;
+};
+
+// One WebSocket client.
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(StudioServer::Impl& server, tcp::socket socket, uint64_t id)
+      : server_(server), ws_(std::move(socket)), id_(id) {}
+
+  void start(http::request<http::string_body> request) {
+    websocket::stream_base::timeout timeout{};
+    timeout.handshake_timeout = seconds(server_.options.header_timeout);
+    timeout.idle_timeout = seconds(server_.options.idle_timeout);
+    timeout.keep_alive_pings = true;
+    ws_.set_option(timeout);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& response) { response.set(http::field::server, "performance_rnn"); }));
+    ws_.read_message_max(kMaxControlMessageBytes);
+    ws_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
+      self->on_accept(error);
+    });
+  }
+
+  void send(std::string message) {
+    if (closed_) return;
+    if (queued_bytes_ + message.size() > server_.options.max_queue_bytes) {
+      log_warn("studio: client " + std::to_string(id_) + " is not reading; dropped");
+      drop();
+      return;
+    }
+    queued_bytes_ += message.size();
+    queue_.push_back(std::move(message));
+    if (queue_.size() == 1) write_next();
+  }
+
+  // Ends the connection at once (a client that does not read gets no close handshake).
+  void drop() {
+    finish();
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  void close_going_away() {
+    if (closed_) return;
+    if (!queue_.empty() || !accepted_) return drop();  // one write at a time
+    finish();
+    ws_.async_close(websocket::close_code::going_away,
+                    [self = shared_from_this()](beast::error_code) {});
+  }
+
+ private:
+  void on_accept(beast::error_code error) {
+    if (error) return finish();
+    server_.sessions[id_] = weak_from_this();
+    accepted_ = true;
+    const uint64_t seed = server_.options.seed ? server_.options.seed + id_ : server_.seeds();
+    server_.engine->join(id_, seed);
+    send(hello_message(server_.catalog, server_.lookahead, server_.options.max_clients,
+                       !server_.options.samples_dir.empty()));
+    read_next();
+  }
+
+  void read_next() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code error, size_t) {
+      self->on_read(error);
+    });
+  }
+
+  void on_read(beast::error_code error) {
+    if (error) return finish();
+    if (!ws_.got_text()) {
+      log_warn("studio: client " + std::to_string(id_) + " sent a binary message; dropped");
+      return drop();
+    }
+    const std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    try {
+      server_.engine->message(id_, parse_client_message(text));
+    } catch (const InputError& e) {
+      send(error_message(e.what()));
+    }
+    read_next();
+  }
+
+  void write_next() {
+    ws_.text(true);
+    ws_.async_write(net::buffer(queue_.front()),
+                    [self = shared_from_this()](beast::error_code error, size_t) {
+                      self->on_write(error);
+                    });
+  }
+
+  void on_write(beast::error_code error) {
+    if (error) return finish();
+    queued_bytes_ -= queue_.front().size();
+    queue_.pop_front();
+    if (!queue_.empty()) write_next();
+  }
+
+  // Leaves the engine once, whatever ended the connection.
+  void finish() {
+    if (closed_) return;
+    closed_ = true;
+    server_.sessions.erase(id_);
+    if (accepted_) server_.engine->leave(id_);
+  }
+
+  StudioServer::Impl& server_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  size_t queued_bytes_ = 0;
+  uint64_t id_;
+  bool accepted_ = false, closed_ = false;
+};
+
+// One HTTP connection: requests one after another, or an upgrade to a WebSocketSession.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(StudioServer::Impl& server, tcp::socket socket)
+      : server_(server), stream_(std::move(socket)) {}
+
+  void read_next() {
+    parser_.emplace();
+    parser_->header_limit(8 * 1024);
+    parser_->body_limit(0);
+    stream_.expires_after(seconds(server_.options.header_timeout));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code error, size_t) {
+                       self->on_read(error);
+                     });
+  }
+
+ private:
+  void on_read(beast::error_code error) {
+    if (error == http::error::end_of_stream) return close();
+    if (error) return close();
+    http::request<http::string_body> request = parser_->release();
+    const std::string host(request[http::field::host]);
+    if (!server_.host_allowed(host)) return respond_text(request, http::status::forbidden,
+                                                        "Host not served here\n");
+    if (websocket::is_upgrade(request)) return upgrade(std::move(request), host);
+    if (request.method() != http::verb::get && request.method() != http::verb::head) {
+      return respond_text(request, http::status::method_not_allowed, "GET or HEAD only\n");
+    }
+    serve_file(request);
+  }
+
+  void upgrade(http::request<http::string_body> request, const std::string& host) {
+    const std::string target(request.target());
+    if (target != "/stream") return respond_text(request, http::status::not_found, "not found\n");
+    const auto origin = request.find(http::field::origin);
+    const std::string origin_text =
+        origin == request.end() ? "" : std::string(origin->value().data(), origin->value().size());
+    if (origin != request.end() && !server_.origin_allowed(origin_text, host)) {
+      log_warn("studio: WebSocket from origin '" + origin_text + "' refused");
+      return respond_text(request, http::status::forbidden, "origin not allowed\n");
+    }
+    if (server_.stopping ||
+        server_.sessions.size() >= static_cast<size_t>(server_.options.max_clients)) {
+      return respond_text(request, http::status::service_unavailable, "too many clients\n");
+    }
+    stream_.expires_never();
+    auto session = std::make_shared<WebSocketSession>(server_, stream_.release_socket(),
+                                                      server_.next_id++);
+    // Counted from now on so that a burst of upgrades cannot pass max_clients.
+    server_.sessions[server_.next_id - 1] = session;
+    session->start(std::move(request));
+  }
+
+  void serve_file(const http::request<http::string_body>& request) {
+    const std::string target(request.target());
+    if (target == "/models.json") {
+      return respond_text(request, http::status::ok,
+                          hello_message(server_.catalog, server_.lookahead,
+                                        server_.options.max_clients,
+                                        !server_.options.samples_dir.empty()),
+                          "application/json");
+    }
+    std::optional<std::string> path;
+    if (target.starts_with("/samples/") && !server_.options.samples_dir.empty()) {
+      path = resolve_static_file(server_.options.samples_dir, target.substr(8));
+    } else {
+      path = resolve_static_file(server_.options.web_dir, target);
+    }
+    if (!path) return respond_text(request, http::status::not_found, "not found\n");
+    http::file_body::value_type body;
+    beast::error_code error;
+    body.open(path->c_str(), beast::file_mode::scan, error);
+    if (error) return respond_text(request, http::status::not_found, "not found\n");
+    auto response = std::make_shared<http::response<http::file_body>>(
+        std::piecewise_construct, std::make_tuple(std::move(body)),
+        std::make_tuple(http::status::ok, request.version()));
+    response->set(http::field::server, "performance_rnn");
+    response->set(http::field::content_type, std::string(content_type_for(*path)));
+    response->set(http::field::cache_control, "no-cache");
+    response->set("X-Content-Type-Options", "nosniff");
+    response->keep_alive(request.keep_alive());
+    response->prepare_payload();
+    if (request.method() == http::verb::head) {
+      auto head = std::make_shared<http::response<http::empty_body>>(response->result(),
+                                                                     request.version());
+      for (const auto& field : *response) head->set(field.name_string(), field.value());
+      return write(head);
+    }
+    write(response);
+  }
+
+  void respond_text(const http::request<http::string_body>& request, http::status status,
+                    std::string text, const char* type = "text/plain; charset=utf-8") {
+    auto response = std::make_shared<http::response<http::string_body>>(status, request.version());
+    response->set(http::field::server, "performance_rnn");
+    response->set(http::field::content_type, type);
+    response->set("X-Content-Type-Options", "nosniff");
+    response->keep_alive(request.keep_alive() && status == http::status::ok);
+    if (request.method() != http::verb::head) response->body() = std::move(text);
+    response->prepare_payload();
+    write(response);
+  }
+
+  template <class Response>
+  void write(std::shared_ptr<Response> response) {
+    stream_.expires_after(seconds(server_.options.idle_timeout));
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code error, size_t) {
+                        if (error || !response->keep_alive()) return self->close();
+                        self->read_next();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  StudioServer::Impl& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_{8 * 1024};
+  std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+StudioServer::Impl::Impl(StudioServerOptions o, const ModelCatalog& c,
+                         StudioEngineOptions engine_options)
+    : options(std::move(o)), catalog(c), lookahead(engine_options.lookahead),
+      seeds(std::random_device{}()) {
+  beast::error_code error;
+  const auto address = net::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host,
+                                             error);
+  if (error) throw InputError("--host: '" + options.host + "' is not an IP address");
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(options.port));
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(net::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(net::socket_base::max_listen_connections, error);
+  if (error) {
+    throw InputError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                     ": " + error.message());
+  }
+  engine_options.capacity = options.max_clients;
+  engine = std::make_unique<EngineThread>(catalog, engine_options,
+                                          [this](uint64_t id, std::string message) {
+    net::post(ioc, [this, id, message = std::move(message)]() mutable {
+      const auto it = sessions.find(id);
+      if (it == sessions.end()) return;
+      if (auto session = it->second.lock()) session->send(std::move(message));
+    });
+  });
+}
+
+bool StudioServer::Impl::host_allowed(std::string_view host) const {
+  const std::string port = ":" + std::to_string(acceptor.local_endpoint().port());
+  if (!host.ends_with(port)) return false;
+  const std::string name(host.substr(0, host.size() - port.size()));
+  if (is_loopback_name(options.host) || options.host == "0.0.0.0" || options.host == "::") {
+    if (is_loopback_name(name)) return true;
+  }
+  return name == options.host || !is_loopback_name(options.host);
+}
+
+bool StudioServer::Impl::origin_allowed(std::string_view origin, std::string_view host) const {
+  if (origin == "http://" + std::string(host)) return true;
+  for (const std::string& allowed : options.allowed_origins) {
+    if (origin == allowed) return true;
+  }
+  return false;
+}
+
+void StudioServer::Impl::accept() {
+  acceptor.async_accept([this](beast::error_code error, tcp::socket socket) {
+    if (stopping) return;
+    if (!error) {
+      // Small messages both ways: no Nagle delay waiting for the peer's delayed ACK.
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<HttpSession>(*this, std::move(socket))->read_next();
+    }
+    accept();
+  });
+}
+
+void StudioServer::Impl::shut_down() {
+  if (stopping) return;
+  stopping = true;
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  for (auto& [id, weak] : std::unordered_map(sessions)) {
+    if (auto session = weak.lock()) session->close_going_away();
+  }
+  // Whatever has not closed within a second (HTTP keep-alive, clients that do not answer
+  // the close) is cut by stopping the loop.
+  auto timer = std::make_shared<net::steady_timer>(ioc, std::chrono::seconds(1));
+  timer->async_wait([this, timer](beast::error_code) { ioc.stop(); });
+}
+
+StudioServer::StudioServer(StudioServerOptions options, const ModelCatalog& catalog,
+                           StudioEngineOptions engine_options)
+    : impl_(std::make_unique<Impl>(std::move(options), catalog, engine_options)) {}
+
+StudioServer::~StudioServer() = default;
+
+int StudioServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void StudioServer::run() {
+  impl_->signals.async_wait([this](beast::error_code, int) { impl_->shut_down(); });
+  impl_->accept();
+  impl_->ioc.run();
+  impl_->engine->stop();
+}
+
+}  // namespace prnn
