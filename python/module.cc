@@ -101,7 +101,7 @@ class Model {
   double log_likelihood(const std::string& bytes) const {
     const magenta::NoteSequence sequence = parse_sequence(bytes);
     py::gil_scoped_release release;
-    GenerationNetwork network(model_.params, 1, true);
+    GenerationNetwork network(model_.params, 1);
     return sequence_log_likelihood(network, *model_.config, sequence);
   }
 

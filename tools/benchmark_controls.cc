@@ -70,7 +70,7 @@ int benchmark_controls(int argc, char** argv) {
     throw InputError(model_file + ": config " + std::string(config.name) +
                      " does not condition on both note density and pitch-class histogram");
   }
-  GenerationNetwork network(model.params, num_outputs, true);
+  GenerationNetwork network(model.params, num_outputs);
   network.set_threads(threads);
   magenta::NoteSequence primer;
   primer.set_ticks_per_quarter(220);

@@ -16,6 +16,7 @@
 #include "benchmark_case.h"
 #include "generate/generation_network.h"
 #include "generate/sampler.h"
+#include "nn/isa.h"
 
 namespace prnn {
 namespace {
@@ -35,7 +36,9 @@ std::vector<int> parse_layers(const std::string& text) {
 
 int benchmark_generate(int argc, char** argv) {
   int batch = 1, steps = 2000, vocab = 388, threads = 1;
-  std::string layers_text = "512,512,512", precision = "bf16";
+  std::string layers_text = "512,512,512", isa = "auto",
+              weights = weight_format_name(NetworkKernels::kDefaultWeights);
+  bool reference = false;
   FlagSet flags("performance_rnn benchmark generate",
                 "Sampling speed of the generation network on random weights.");
   flags.add("batch", &batch, "streams generated together");
@@ -43,17 +46,21 @@ int benchmark_generate(int argc, char** argv) {
   flags.add("layers", &layers_text, "LSTM sizes, bottom first");
   flags.add("vocab", &vocab, "event classes (one-hot input and softmax)");
   flags.add("threads", &threads, "OpenMP threads in each step");
-  flags.add("precision", &precision, "bf16 (AVX512-BF16 kernels) or fp32 (reference twin)");
+  flags.add("isa", &isa, isa_flag_help());
+  flags.add("weights", &weights, "weight storage: int8, bf16 or fp32");
+  flags.add("reference", &reference, "run the slow fp32 reference twin (the test oracle)");
   if (!flags.parse(argc, argv)) return 0;
+  select_isa(isa);
+  const WeightFormat format = parse_weight_format(weights, "--weights");
   if (batch < 1 || steps < 1 || vocab < 2)
     throw UsageError("--batch, --steps, --vocab must be positive");
-  if (precision != "bf16" && precision != "fp32") throw UsageError("--precision: bf16 or fp32");
   NetworkShape shape{InputLayout{0, {vocab}}, parse_layers(layers_text), {vocab}};
   validate_network_shape(shape);
   ParamArena params(shape);
   glorot_uniform_init(params, 1);
   const auto setup_start = std::chrono::steady_clock::now();
-  GenerationNetwork network(params, batch, precision == "bf16");
+  GenerationNetwork network(params, batch,
+                            reference ? NetworkKernels::reference_twin() : NetworkKernels::fast(format));
   const double setup_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - setup_start)
           .count();
@@ -92,7 +99,9 @@ int benchmark_generate(int argc, char** argv) {
                         {"layers", shape.layer_sizes},
                         {"vocab", vocab},
                         {"threads", threads},
-                        {"precision", network.uses_bf16() ? "bf16" : "fp32"},
+                        {"isa", network.kernels().reference ? "reference" : isa_name(network.kernels().isa)},
+                        {"weights", weight_format_name(network.kernels().weights)},
+                        {"cpu", cpu_model_name()},
                         {"weight_bytes", network.weight_bytes()},
                         {"pack_ms", std::round(setup_ms * 10) / 10},
                         // Weights packed and the first event sampled (zero state, no primer).

@@ -16,6 +16,7 @@
 #include "base/error.h"
 #include "base/flags.h"
 #include "benchmark_case.h"
+#include "nn/isa.h"
 #include "nn/optimizer.h"
 #include "nn/training_step.h"
 #include "train/communicator.h"
@@ -43,7 +44,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 int benchmark_train(int argc, char** argv) {
   int batch_size = 64, seq = 512, vocab = 388, iters = 5, warmup = 2;
-  std::string layers_text = "512,512,512", precision_text = "auto";
+  std::string layers_text = "512,512,512", precision_text = "auto", isa = "auto";
   double keep_prob = 1.0;
   bool overlap = true;
   FlagSet flags("performance_rnn benchmark train", "Training-step speed on random events.");
@@ -55,9 +56,11 @@ int benchmark_train(int argc, char** argv) {
   flags.add("warmup", &warmup, "unmeasured steps first");
   flags.add("precision", &precision_text, "auto, fp32 or bf16");
   flags.add("dropout_keep_prob", &keep_prob, "dropout keep probability");
+  flags.add("isa", &isa, isa_flag_help());
   flags.add("overlap", &overlap,
             "under mpirun: overlap the gradient allreduce with the backward pass");
   if (!flags.parse(argc, argv)) return 0;
+  select_isa(isa);
   if (batch_size < 1 || seq < 1 || vocab < 1 || iters < 1 || warmup < 0) {
     throw UsageError("--batch, --seq, --vocab and --iters must be positive");
   }
@@ -117,6 +120,8 @@ int benchmark_train(int argc, char** argv) {
       {"layers", shape.layer_sizes},
       {"vocab", vocab},
       {"precision", precision_name(step.precision())},
+      {"isa", isa_name(selected_isa())},
+      {"cpu", cpu_model_name()},
       {"tokens_per_s", std::round(10.0 * global_batch * seq * iters / total) / 10},
       {"step_s", total / iters},
       {"forward_backward_s", gradients / iters},

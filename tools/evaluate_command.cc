@@ -16,6 +16,7 @@
 #include "generate/evaluate.h"
 #include "generate/generation_model.h"
 #include "generate/shipped_models.h"
+#include "nn/isa.h"
 #include "music/note_sequence_source.h"
 #include "music/sequences.h"
 #include "performance/extractor.h"
@@ -62,8 +63,13 @@ int evaluate_main(int argc, char** argv) {
             "conditioned model chosen for its NLL)");
   flags.add("batch", &batch, "performances scored together");
   flags.add("threads", &threads, "threads in each network step");
+  std::string isa = "auto", weights = weight_format_name(NetworkKernels::kDefaultWeights);
+  flags.add("isa", &isa, isa_flag_help());
+  flags.add("weights", &weights, "weight storage of the network: int8, bf16 or fp32");
   flags.add("log", &log_level, "log level: DEBUG, INFO, WARN, ERROR, FATAL");
   if (!flags.parse(argc, argv)) return 0;
+  select_isa(isa);
+  const WeightFormat format = parse_weight_format(weights, "--weights");
   set_log_level(log_level);
   if (input.empty()) throw UsageError("--input is required");
   if (batch < 1 || threads < 1) throw UsageError("--batch and --threads must be at least 1");
@@ -87,7 +93,11 @@ int evaluate_main(int argc, char** argv) {
                           : !checkpoint.empty() ? load_checkpoint_model(checkpoint)
                                                 : load_shipped();
   const PerformanceConfig& config = *model.config;
-  GenerationNetwork network(model.params, batch, true);
+  GenerationNetwork network(model.params, batch, NetworkKernels::fast(format));
+  log_info("kernels: " + network.kernels().name() +
+           (format == WeightFormat::kInt8
+                ? "; int8 weights quantized at load, one scale per output column"
+                : ""));
   network.set_threads(threads);
   Totals totals;
 

@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "generate/control_flags.h"
 #include "generate/generate_job.h"
+#include "nn/isa.h"
 #include "render/wav_renderer.h"
 
 namespace prnn {
@@ -72,8 +73,13 @@ int generate_main(int argc, char** argv) {
   flags.add("soundfont", &job.soundfont, "the .sf2/.sf3 SoundFont for --render=wav (default " +
                                              default_soundfont() + ")");
   flags.add("threads", &job.threads, "threads in each network step");
+  std::string isa = "auto", weights = weight_format_name(job.weights);
+  flags.add("isa", &isa, isa_flag_help());
+  flags.add("weights", &weights, "weight storage of the network: int8, bf16 or fp32");
   flags.add("log", &log_level, "log level: DEBUG, INFO, WARN, ERROR, FATAL");
   if (!flags.parse(argc, argv)) return 0;
+  select_isa(isa);
+  job.weights = parse_weight_format(weights, "--weights");
   if (!flags.positional().empty())
     throw UsageError("unexpected argument '" + flags.positional()[0] + "'");
   set_log_level(log_level);

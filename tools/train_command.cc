@@ -7,6 +7,7 @@
 #include "base/flags.h"
 #include "base/log.h"
 #include "cli/command.h"
+#include "nn/isa.h"
 #include "train/trainer.h"
 
 namespace prnn {
@@ -67,9 +68,12 @@ int train_body(int argc, char** argv) {
             "eval job: stop the run after N evaluations in a row without a new best eval "
             "NLL (0 = never); the best checkpoint is always kept as RUN_DIR/train/best.safetensors");
   flags.add("precision", &precision, "matrix products: auto, fp32 or bf16");
+  std::string isa = "auto";
+  flags.add("isa", &isa, isa_flag_help());
   flags.add("seed", &seed, "seed of the initial weights and the data order of a new run");
   flags.add("log", &log, "DEBUG, INFO, WARN, ERROR or FATAL");
   if (!flags.parse(argc, argv)) return 0;
+  select_isa(isa);
   set_log_level(log);
   if (options.run_dir.empty()) throw UsageError("--run_dir is required");
   if (options.summary_frequency < 1) throw UsageError("--summary_frequency must be >= 1");

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "generate/generation_network.h"
 #include "generate/generation_model.h"
 #include "generate/performance_generator.h"
 #include "proto/music.pb.h"
@@ -42,6 +43,7 @@ struct GenerateJob {
   double max_note_duration = 5.0;
   bool exclude_primer = false;  // drop the primer's notes and start the file at the section
   int threads = 1;
+  WeightFormat weights = NetworkKernels::kDefaultWeights;  // the network's weight storage
   // Renderings beside each MIDI file: "wav,svg,png" or a subset (render/render_files.h);
   // the WAV with `soundfont` (empty = the default).
   std::string render;

@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "base/error.h"
-#include "generate/bf16_kernels.h"
 
 namespace prnn {
 namespace {
@@ -40,13 +39,67 @@ constexpr int kPrimeRows = 128;
 
 }  // namespace
 
-GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, bool use_bf16,
-                                     float forget_bias)
+NetworkKernels NetworkKernels::fast(WeightFormat weights) {
+  return {false, selected_isa(), weights};
+}
+
+std::string NetworkKernels::name() const {
+  return std::string(reference ? "reference" : isa_name(isa)) + "/" + weight_format_name(weights);
+}
+
+namespace {
+
+// A (rows × blocks·C) matrix in packed column order, value(row, column), in `format`'s
+// layout (step_kernels.h) with k_pairs = rows / 2 row pairs; int8 fills `scale` with one
+// scale per column (largest magnitude / 127; q = round(w / scale)).
+template <typename Value>
+std::vector<uint8_t> pack_matrix(WeightFormat format, int rows, int blocks, int columns,
+                                 Value value, std::vector<float>& scale) {
+  const int k_pairs = rows / 2, total = blocks * columns;
+  std::vector<uint8_t> packed(static_cast<size_t>(rows) * total * weight_bytes(format), 0);
+  if (format == WeightFormat::kInt8) {
+    scale.assign(total, 0.0f);
+    for (int r = 0; r < rows; ++r)
+      for (int col = 0; col < total; ++col)
+        scale[col] = std::max(scale[col], std::fabs(value(r, col)) / 127.0f);
+  }
+  for (int r = 0; r < rows; ++r) {
+    for (int col = 0; col < total; ++col) {
+      const float w = value(r, col);
+      if (w == 0.0f) continue;
+      const size_t index =
+          packed_index(format, col / columns, k_pairs, columns, r / 2, r % 2, col % columns);
+      switch (format) {
+        case WeightFormat::kBf16: {
+          const uint16_t v = to_bf16(w);
+          std::memcpy(&packed[index * 2], &v, 2);
+          break;
+        }
+        case WeightFormat::kFp32:
+          std::memcpy(&packed[index * 4], &w, 4);
+          break;
+        case WeightFormat::kInt8:
+          packed[index] = static_cast<uint8_t>(static_cast<int8_t>(std::lround(w / scale[col])));
+          break;
+      }
+    }
+  }
+  return packed;
+}
+
+}  // namespace
+
+GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams,
+                                     NetworkKernels kernels, float forget_bias)
     : shape_(params.shape()),
       max_streams_(max_streams),
-      use_bf16_(use_bf16 && bf16_kernels::available()),
+      kernels_(kernels),
       forget_bias_(forget_bias) {
   PRNN_CHECK(max_streams >= 1);
+  if (!kernels_.reference) {
+    fast_ = &step_kernels(kernels_.isa, kernels_.weights);
+    input_bytes_ = input_bytes(kernels_.weights);
+  }
   const int num_layers = shape_.num_layers();
   layers_.resize(num_layers);
   for (int l = 0; l < num_layers; ++l) {
@@ -62,7 +115,7 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, 
     std::span<const float> kernel = params.view(params.lstm_kernel(l));
     std::span<const float> bias = params.view(params.lstm_bias(l));
     const int gates = 4 * hidden, packed_gates = 4 * layer.padded;
-    if (!use_bf16_) {
+    if (kernels_.reference) {
       layer.kernel.assign(kernel.begin(), kernel.end());
       layer.bias.assign(bias.begin(), bias.end());
       continue;
@@ -76,21 +129,11 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, 
     auto weight = [&](int row, int column) {
       return row < 0 || column < 0 ? 0.0f : kernel[static_cast<size_t>(row) * gates + column];
     };
-    const int k_pairs = layer.rows / 2;
     std::vector<int> columns(packed_gates);
     for (int col = 0; col < packed_gates; ++col) columns[col] = magenta_column(col, hidden);
-    layer.packed.assign(static_cast<size_t>(layer.padded / kBlock) * k_pairs * 128, 0);
-    for (int r = 0; r < layer.rows; ++r) {
-      const int row = kernel_row(r);
-      if (row < 0) continue;  // padding rows stay zero
-      const float* source = &kernel[static_cast<size_t>(row) * gates];
-      for (int col = 0; col < packed_gates; ++col) {
-        if (columns[col] < 0) continue;
-        const size_t block = col / 64;
-        layer.packed[((block * k_pairs + r / 2) * 64 + col % 64) * 2 + r % 2] =
-            to_bf16(source[columns[col]]);
-      }
-    }
+    layer.packed = pack_matrix(
+        kernels_.weights, layer.rows, layer.padded / kBlock, 64,
+        [&](int r, int col) { return weight(kernel_row(r), columns[col]); }, layer.scale);
     layer.gate_bias.assign(packed_gates, 0.0f);
     for (int col = 0; col < packed_gates; ++col) {
       int column = magenta_column(col, hidden);
@@ -105,7 +148,7 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, 
               weight(r, magenta_column(col, hidden));
       layer.init.assign(static_cast<size_t>(max_streams) * packed_gates, 0.0f);
     }
-    layer.x.assign(2 * static_cast<size_t>(max_streams) * layer.rows, 0);
+    layer.x.assign(2 * static_cast<size_t>(max_streams) * layer.rows * input_bytes_, 0);
   }
 
   int widest = 0;
@@ -116,27 +159,23 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams, 
   std::span<const float> weights = params.view(params.dense_weights());
   std::span<const float> biases = params.view(params.dense_biases());
   logits_.assign(static_cast<size_t>(max_streams) * vocab, 0.0f);
-  if (!use_bf16_) {
+  if (kernels_.reference) {
     out_weights_.assign(weights.begin(), weights.end());
     out_bias_.assign(biases.begin(), biases.end());
     return;
   }
-  const int top_padded = layers_.back().padded, k_pairs = top_padded / 2;
+  const int top_padded = layers_.back().padded;
   padded_logits_ = round_up(vocab, kBlock);
   out_bias_.assign(padded_logits_, 0.0f);
   std::copy(biases.begin(), biases.end(), out_bias_.begin());
-  out_packed_.assign(static_cast<size_t>(padded_logits_ / kBlock) * k_pairs * 32, 0);
-  for (int block = 0; block < padded_logits_ / kBlock; ++block)
-    for (int kp = 0; kp < k_pairs; ++kp)
-      for (int lane = 0; lane < kBlock; ++lane)
-        for (int e = 0; e < 2; ++e) {
-          int row = 2 * kp + e, column = block * kBlock + lane;
-          float w = row < top && column < vocab ? weights[static_cast<size_t>(row) * vocab + column]
-                                                : 0.0f;
-          out_packed_[((static_cast<size_t>(block) * k_pairs + kp) * kBlock + lane) * 2 + e] =
-              to_bf16(w);
-        }
-  top_x_.assign(static_cast<size_t>(max_streams) * top_padded, 0);
+  out_packed_ = pack_matrix(
+      kernels_.weights, top_padded, padded_logits_ / kBlock, kBlock,
+      [&](int row, int column) {
+        return row < top && column < vocab ? weights[static_cast<size_t>(row) * vocab + column]
+                                           : 0.0f;
+      },
+      out_scale_);
+  top_x_.assign(static_cast<size_t>(max_streams) * top_padded * input_bytes_, 0);
   padded_out_.assign(static_cast<size_t>(max_streams) * padded_logits_, 0.0f);
 }
 
@@ -145,9 +184,10 @@ GenerationNetwork::~GenerationNetwork() = default;
 size_t GenerationNetwork::weight_bytes() const {
   size_t bytes = 0;
   for (const Layer& layer : layers_) {
-    bytes += layer.packed.size() * 2 + layer.input_rows.size() * 4 + layer.kernel.size() * 4;
+    bytes += layer.packed.size() + (layer.input_rows.size() + layer.scale.size()) * 4 +
+             layer.kernel.size() * 4;
   }
-  return bytes + out_packed_.size() * 2 + out_weights_.size() * 4;
+  return bytes + out_packed_.size() + (out_scale_.size() + out_weights_.size()) * 4;
 }
 
 void GenerationNetwork::reset() {
@@ -233,7 +273,7 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
   PRNN_CHECK(dense.size() == static_cast<size_t>(num_streams) * shape_.input.dense_size);
   const int vocab = shape_.num_logits();
   const std::span<float> logits(logits_.data(), static_cast<size_t>(num_streams) * vocab);
-  if (!use_bf16_) {
+  if (fast_ == nullptr) {
     reserve_prime_rows(num_streams);
     prime_chunk_fp32(num_streams, 1, onehot.data(), dense.data(), logits.data(), 0);
     return logits;
@@ -251,16 +291,13 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
                   end0 * 64);
     for (int l = 0; l < shape_.num_layers(); ++l) {
       const auto [first, end] = share(layers_[l].padded / kBlock);
-      bf16_kernels::lstm_blocks(step_args(l, num_streams), first, end);
+      fast_->lstm_blocks(step_args(l, num_streams), first, end);
       if (threads > 1) {
 #pragma omp barrier
       }
     }
-    const Layer& top = layers_.back();
     const auto [first, end] = share(padded_logits_ / kBlock);
-    bf16_kernels::dense_blocks(out_packed_.data(), top.padded / 2, first, end, num_streams,
-                               top_x_.data(), top.padded, out_bias_.data(), padded_out_.data(),
-                               padded_logits_);
+    fast_->dense_blocks(dense_args(num_streams, top_x_.data(), layers_.back().padded), first, end);
   };
   if (threads_ == 1) {
     run(0, 1);
@@ -278,40 +315,40 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
   return logits;
 }
 
-// The bf16 product inputs of the current parity from the fp32 state: each layer's own h
+// The product inputs of the current parity from the fp32 state: each layer's own h
 // for streams [first, end) (the h of the layer below is written by that layer's step).
 void GenerationNetwork::refresh_inputs(int first, int end) {
   for (Layer& layer : layers_) {
     const int below = layer.rows - layer.padded;
     for (int b = first; b < end; ++b) {
-      bf16_kernels::to_bf16(&layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
-                            &layer_x(layer, parity_)[static_cast<size_t>(b) * layer.rows + below]);
+      fast_->to_input(&layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
+                      input_at(layer_x(layer, parity_), static_cast<size_t>(b) * layer.rows + below));
     }
   }
   stale_from_ = std::max(stale_from_, end);
 }
 
-uint16_t* GenerationNetwork::layer_x(Layer& layer, int parity) const {
-  return layer.x.data() + static_cast<size_t>(parity) * max_streams_ * layer.rows;
+uint8_t* GenerationNetwork::layer_x(Layer& layer, int parity) const {
+  return layer.x.data() + static_cast<size_t>(parity) * max_streams_ * layer.rows * input_bytes_;
 }
 
 // Layer l's step at the current parity p: reads x[p] = [h below (this step) | own h
-// (previous step)], writes bf16(h') into its own x[1 − p] (next step) and into the layer
+// (previous step)], writes h' into its own x[1 − p] (next step) and into the layer
 // above's x[p] (or the dense layer's input).
-bf16_kernels::LstmBlocks GenerationNetwork::step_args(int l, int num_streams) {
+ProductArgs GenerationNetwork::step_args(int l, int num_streams) {
   Layer& layer = layers_[l];
-  bf16_kernels::LstmBlocks args =
+  ProductArgs args =
       l == 0 ? recurrent_args(l, num_streams, layer.init.data(), 4 * layer.padded, parity_)
              : recurrent_args(l, num_streams, layer.gate_bias.data(), 0, parity_);
   const int below = layer.rows - layer.padded;
-  args.h_bf16[0] = layer_x(layer, parity_ ^ 1) + below;
-  args.h_bf16_stride[0] = layer.rows;
+  args.h_out[0] = input_at(layer_x(layer, parity_ ^ 1), below);
+  args.h_out_stride[0] = layer.rows;
   if (l + 1 < shape_.num_layers()) {
-    args.h_bf16[1] = layer_x(layers_[l + 1], parity_);
-    args.h_bf16_stride[1] = layers_[l + 1].rows;
+    args.h_out[1] = layer_x(layers_[l + 1], parity_);
+    args.h_out_stride[1] = layers_[l + 1].rows;
   } else {
-    args.h_bf16[1] = top_x_.data();
-    args.h_bf16_stride[1] = layer.padded;
+    args.h_out[1] = top_x_.data();
+    args.h_out_stride[1] = layer.padded;
   }
   return args;
 }
@@ -343,8 +380,8 @@ void GenerationNetwork::prime(int num_streams, int steps, std::span<const int32_
     }
     const int32_t* chunk_onehot = onehot.data() + first_row * groups;
     const float* chunk_dense = dense.data() + first_row * dense_size;
-    if (use_bf16_) {
-      prime_chunk_bf16(num_streams, chunk, chunk_onehot, chunk_dense, out, first_logit_row);
+    if (fast_ != nullptr) {
+      prime_chunk_fast(num_streams, chunk, chunk_onehot, chunk_dense, out, first_logit_row);
     } else {
       prime_chunk_fp32(num_streams, chunk, chunk_onehot, chunk_dense, out, first_logit_row);
     }
@@ -390,12 +427,12 @@ void GenerationNetwork::for_blocks(int blocks, int piece, Body body) const {
   for (int i = 0; i < pieces; ++i) body(i * piece, std::min(blocks, (i + 1) * piece));
 }
 
-bf16_kernels::LstmBlocks GenerationNetwork::recurrent_args(int l, int num_streams,
-                                                           const float* init, int init_stride,
-                                                           int parity) {
+ProductArgs GenerationNetwork::recurrent_args(int l, int num_streams, const float* init,
+                                              int init_stride, int parity) {
   Layer& layer = layers_[l];
-  bf16_kernels::LstmBlocks args;
+  ProductArgs args;
   args.w = layer.packed.data();
+  args.scale = layer.scale.data();
   args.k_pairs = layer.rows / 2;
   args.k_end = layer.rows / 2;
   args.num_streams = num_streams;
@@ -416,22 +453,36 @@ void GenerationNetwork::reserve_prime_rows(int rows) {
   const size_t gates = static_cast<size_t>(rows) * widest_gates;
   const size_t sequence = static_cast<size_t>(rows) * sequence_width_;
   if (prime_gates_.size() < gates) prime_gates_.resize(gates);
-  if (use_bf16_ && prime_x_.size() < sequence) prime_x_.resize(sequence);
-  if (!use_bf16_ && prime_h_.size() < sequence) prime_h_.resize(sequence);
+  if (fast_ != nullptr && prime_x_.size() < sequence * input_bytes_)
+    prime_x_.resize(sequence * input_bytes_);
+  if (fast_ == nullptr && prime_h_.size() < sequence) prime_h_.resize(sequence);
 }
 
-// The dense layer on `rows` bf16 rows of the top layer's h (row stride x_stride) → logits
-// (rows, V).
-void GenerationNetwork::output_bf16(int rows, const uint16_t* top_h, int x_stride, float* logits) {
-  const Layer& top = layers_.back();
+ProductArgs GenerationNetwork::dense_args(int num_streams, const void* top_h, int x_stride) {
+  ProductArgs args;
+  args.w = out_packed_.data();
+  args.scale = out_scale_.data();
+  args.k_pairs = args.k_end = layers_.back().padded / 2;
+  args.num_streams = num_streams;
+  args.x = top_h;
+  args.x_stride = x_stride;
+  args.init = out_bias_.data();
+  args.gates = padded_out_.data();
+  args.gates_stride = padded_logits_;
+  return args;
+}
+
+// The dense layer on `rows` rows of the top layer's h (product inputs, row stride
+// x_stride) → logits (rows, V).
+void GenerationNetwork::output_fast(int rows, const void* top_h, int x_stride, float* logits) {
   const int vocab = shape_.num_logits();
   for (int r0 = 0; r0 < rows; r0 += max_streams_) {  // padded_out_ holds max_streams_ rows
     const int count = std::min(max_streams_, rows - r0);
-    const uint16_t* x = top_h + static_cast<size_t>(r0) * x_stride;
-    for_blocks(padded_logits_ / kBlock, count == 1 ? 5 : 1, [&](int begin, int end) {
-      bf16_kernels::dense_blocks(out_packed_.data(), top.padded / 2, begin, end, count, x, x_stride,
-                                 out_bias_.data(), padded_out_.data(), padded_logits_);
-    });
+    const ProductArgs args =
+        dense_args(count, input_at(const_cast<void*>(top_h), static_cast<size_t>(r0) * x_stride),
+                   x_stride);
+    for_blocks(padded_logits_ / kBlock, count == 1 ? 5 : 1,
+               [&](int begin, int end) { fast_->dense_blocks(args, begin, end); });
     for (int b = 0; b < count; ++b) {
       std::memcpy(&logits[static_cast<size_t>(r0 + b) * vocab],
                   &padded_out_[static_cast<size_t>(b) * padded_logits_], vocab * sizeof(float));
@@ -439,9 +490,9 @@ void GenerationNetwork::output_bf16(int rows, const uint16_t* top_h, int x_strid
   }
 }
 
-// T steps of B streams; the h of each layer for all T·B rows is kept in bf16 (prime_x_) as
-// the next layer's input. Same arithmetic, in the same order, as T calls of step().
-void GenerationNetwork::prime_chunk_bf16(int num_streams, int steps, const int32_t* onehot,
+// T steps of B streams; the h of each layer for all T·B rows is kept as product inputs
+// (prime_x_) for the next layer. Same arithmetic, in the same order, as T calls of step().
+void GenerationNetwork::prime_chunk_fast(int num_streams, int steps, const int32_t* onehot,
                                          const float* dense, float* logits, int first_logit_row) {
   const int rows = steps * num_streams;
   if (stale_from_ < num_streams) refresh_inputs(stale_from_, num_streams);
@@ -451,8 +502,9 @@ void GenerationNetwork::prime_chunk_bf16(int num_streams, int steps, const int32
     const int below = l == 0 ? 0 : layers_[l - 1].padded;
     const int stride = 4 * layer.padded;
     if (l > 0) {  // input projection of all rows: (T·B, Hp below) · (Hp below, 4 Hp)
-      bf16_kernels::LstmBlocks args;
+      ProductArgs args;
       args.w = layer.packed.data();
+      args.scale = layer.scale.data();
       args.k_pairs = layer.rows / 2;
       args.k_end = below / 2;
       args.num_streams = rows;
@@ -462,27 +514,28 @@ void GenerationNetwork::prime_chunk_bf16(int num_streams, int steps, const int32
       args.gates = prime_gates_.data();
       args.gates_stride = stride;
       for_blocks(layer.padded / kBlock, 1,
-                 [&](int begin, int end) { bf16_kernels::gate_blocks(args, begin, end); });
+                 [&](int begin, int end) { fast_->gate_blocks(args, begin, end); });
     }
     int parity = parity_;
     for (int t = 0; t < steps; ++t, parity ^= 1) {  // the recurrent product, step by step
-      bf16_kernels::LstmBlocks args = recurrent_args(
+      ProductArgs args = recurrent_args(
           l, num_streams, &prime_gates_[static_cast<size_t>(t) * num_streams * stride], stride,
           parity);
       args.k_begin = below / 2;
-      args.h_bf16[0] = layer_x(layer, parity ^ 1) + below;
-      args.h_bf16_stride[0] = layer.rows;
-      args.h_bf16[1] = &prime_x_[static_cast<size_t>(t) * num_streams * sequence_width_];
-      args.h_bf16_stride[1] = sequence_width_;
+      args.h_out[0] = input_at(layer_x(layer, parity ^ 1), below);
+      args.h_out_stride[0] = layer.rows;
+      args.h_out[1] =
+          input_at(prime_x_.data(), static_cast<size_t>(t) * num_streams * sequence_width_);
+      args.h_out_stride[1] = sequence_width_;
       for_blocks(layer.padded / kBlock, num_streams == 1 ? 4 : 1,
-                 [&](int begin, int end) { bf16_kernels::lstm_blocks(args, begin, end); });
+                 [&](int begin, int end) { fast_->lstm_blocks(args, begin, end); });
     }
   }
   stale_from_ = 0;  // streams past B keep their inputs at the old parity
   if (logits == nullptr) return;
-  output_bf16(rows - first_logit_row,
-              &prime_x_[static_cast<size_t>(first_logit_row) * sequence_width_], sequence_width_,
-              logits);
+  output_fast(rows - first_logit_row,
+              input_at(prime_x_.data(), static_cast<size_t>(first_logit_row) * sequence_width_),
+              sequence_width_, logits);
 }
 
 namespace {

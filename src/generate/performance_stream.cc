@@ -9,7 +9,7 @@ PerformanceStream::PerformanceStream(const PerformanceConfig& config, const Para
                                      uint64_t seed)
     : config_(config),
       encoder_(config),
-      network_(params, 1, true),
+      network_(params, 1),
       dense_(config.input_layout().dense_size),
       scratch_(network_.shape().num_logits()),
       onehot_(config.input_layout().num_groups()),

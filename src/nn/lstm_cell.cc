@@ -6,6 +6,7 @@
 
 #include "nn/bf16.h"
 #include "nn/fast_math.h"
+#include "nn/per_isa.h"
 
 namespace prnn {
 namespace {
@@ -23,7 +24,7 @@ inline void unit_range(int hidden, int* begin, int* end) {
 
 // Units [j0, j1) of every row (B × H, gate rows 4H). The inner loops have no branches
 // (the optional parts are template parameters) so that they vectorise; they run inside
-// the caller's parallel region but are compiled per instruction set (target_clones
+// the caller's parallel region but are compiled per instruction set (PRNN_PER_ISA
 // below), which an OpenMP-outlined region body would not be.
 template <class Op, bool kDropout>
 [[gnu::always_inline]] inline void forward_units(const CellForward& s, int j0, int j1) {
@@ -117,22 +118,26 @@ template <class Op>
   }
 }
 
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]] void forward_f32(
-    const CellForward& s, int j0, int j1) {
+[[gnu::always_inline]] inline void forward_f32_body(const CellForward& s, int j0, int j1) {
   forward_dispatch<float>(s, j0, j1);
 }
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]] void forward_bf16(
-    const CellForward& s, int j0, int j1) {
+[[gnu::always_inline]] inline void forward_bf16_body(const CellForward& s, int j0, int j1) {
   forward_dispatch<uint16_t>(s, j0, j1);
 }
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]] void backward_f32(
-    const CellBackward& s, int b0, int b1, float* bias_sum) {
+[[gnu::always_inline]] inline void backward_f32_body(const CellBackward& s, int b0, int b1,
+                                                     float* bias_sum) {
   backward_dispatch<float>(s, b0, b1, bias_sum);
 }
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]] void backward_bf16(
-    const CellBackward& s, int b0, int b1, float* bias_sum) {
+[[gnu::always_inline]] inline void backward_bf16_body(const CellBackward& s, int b0, int b1,
+                                                      float* bias_sum) {
   backward_dispatch<uint16_t>(s, b0, b1, bias_sum);
 }
+PRNN_PER_ISA(void, forward_f32, (const CellForward& s, int j0, int j1), (s, j0, j1))
+PRNN_PER_ISA(void, forward_bf16, (const CellForward& s, int j0, int j1), (s, j0, j1))
+PRNN_PER_ISA(void, backward_f32, (const CellBackward& s, int b0, int b1, float* bias_sum),
+             (s, b0, b1, bias_sum))
+PRNN_PER_ISA(void, backward_bf16, (const CellBackward& s, int b0, int b1, float* bias_sum),
+             (s, b0, b1, bias_sum))
 
 }  // namespace
 

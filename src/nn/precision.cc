@@ -3,6 +3,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "base/error.h"
+#include "nn/isa.h"
 
 namespace prnn {
 
@@ -26,7 +27,8 @@ const char* precision_name(Precision precision) {
 }
 
 bool cpu_has_native_bf16() {
-  // oneDNN's view honours ONEDNN_MAX_CPU_ISA, so a run can be forced onto the fp32 path.
+  selected_isa();  // the process's level (--isa, PRNN_ISA) caps oneDNN before it is asked
+  // oneDNN's view honours that cap (and ONEDNN_MAX_CPU_ISA), so a run can be forced onto fp32.
   const dnnl::cpu_isa isa = dnnl::get_effective_cpu_isa();
   return isa == dnnl::cpu_isa::avx512_core_bf16 || isa == dnnl::cpu_isa::avx512_core_amx;
 }

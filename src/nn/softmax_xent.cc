@@ -7,16 +7,16 @@
 #include <vector>
 
 #include "nn/fast_math.h"
+#include "nn/per_isa.h"
 
 namespace prnn {
 namespace {
 
-// Row kernels, compiled per instruction set. They are called from inside the parallel
-// region below: GCC outlines a region's body into a function that target_clones would
-// not reach, so the vector work lives here.
-#define PRNN_PER_ISA [[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
+// Row kernels, compiled per instruction set (nn/per_isa.h) and called from inside the
+// parallel region below.
+#define PRNN_ROW_KERNEL [[gnu::always_inline]] inline
 
-PRNN_PER_ISA float row_max(const float* z, int size) {
+PRNN_ROW_KERNEL float row_max_body(const float* z, int size) {
   float max = z[0];
 #pragma omp simd reduction(max : max)
   for (int c = 0; c < size; ++c) max = z[c] > max ? z[c] : max;
@@ -24,7 +24,7 @@ PRNN_PER_ISA float row_max(const float* z, int size) {
 }
 
 // z ← e^(z − max) in place; returns Σ.
-PRNN_PER_ISA float exp_shifted_in_place(float* z, int size, float max) {
+PRNN_ROW_KERNEL float exp_shifted_in_place_body(float* z, int size, float max) {
   float sum = 0;
 #pragma omp simd reduction(+ : sum)
   for (int c = 0; c < size; ++c) {
@@ -34,19 +34,24 @@ PRNN_PER_ISA float exp_shifted_in_place(float* z, int size, float max) {
   return sum;
 }
 
-PRNN_PER_ISA float sum_exp_shifted(const float* z, int size, float max) {
+PRNN_ROW_KERNEL float sum_exp_shifted_body(const float* z, int size, float max) {
   float sum = 0;
 #pragma omp simd reduction(+ : sum)
   for (int c = 0; c < size; ++c) sum += fast_exp(z[c] - max);
   return sum;
 }
 
-PRNN_PER_ISA void scale_in_place(float* z, int size, float factor) {
+PRNN_ROW_KERNEL void scale_in_place_body(float* z, int size, float factor) {
 #pragma omp simd
   for (int c = 0; c < size; ++c) z[c] *= factor;
 }
 
-#undef PRNN_PER_ISA
+#undef PRNN_ROW_KERNEL
+
+PRNN_PER_ISA(float, row_max, (const float* z, int size), (z, size))
+PRNN_PER_ISA(float, exp_shifted_in_place, (float* z, int size, float max), (z, size, max))
+PRNN_PER_ISA(float, sum_exp_shifted, (const float* z, int size, float max), (z, size, max))
+PRNN_PER_ISA(void, scale_in_place, (float* z, int size, float factor), (z, size, factor))
 
 }  // namespace
 

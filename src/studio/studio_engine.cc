@@ -45,7 +45,8 @@ struct StudioEngine::Lane {
       : model(m),
         config(*m.model.config),
         encoder(config),
-        network(m.model.params, capacity + 1, use_bf16),
+        network(m.model.params, capacity + 1,
+                use_bf16 ? NetworkKernels::fast() : NetworkKernels::reference_twin()),
         slots(capacity + 1, nullptr),
         onehot(static_cast<size_t>(capacity) * config.input_layout().num_groups()),
         dense(static_cast<size_t>(capacity) * config.input_layout().dense_size),
@@ -234,7 +235,9 @@ void StudioEngine::prime(Client& c, const std::vector<PrimerNote>& notes) {
   if (events.empty()) throw InputError("control message: the phrase holds no notes");
   // All but the last event in one pass of the one-stream primer network; the last one is
   // the next input.
-  if (!l.primer) l.primer = std::make_unique<GenerationNetwork>(l.model.model.params, 1, true);
+  if (!l.primer) {
+    l.primer = std::make_unique<GenerationNetwork>(l.model.model.params, 1, l.network.kernels());
+  }
   const size_t steps = events.size() - 1, groups = l.config.input_layout().num_groups(),
                dense_size = l.config.input_layout().dense_size;
   std::vector<int32_t> onehot(steps * groups);

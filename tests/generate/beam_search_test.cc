@@ -43,7 +43,7 @@ double brute_log_likelihood(const ParamArena& params, const std::vector<int>& ev
                             double temperature) {
   const std::vector<int>& heads = params.shape().head_sizes;
   const size_t k = heads.size();
-  GenerationNetwork net(params, 1, false);
+  GenerationNetwork net(params, 1, NetworkKernels::reference_twin());
   double total = 0;
   for (size_t t = 0; t + 1 < events.size() / k; ++t) {
     std::vector<int32_t> onehot(events.begin() + t * k, events.begin() + (t + 1) * k);
@@ -84,7 +84,7 @@ void expect_beam_finds_most_likely(const ParamArena& params, const std::vector<i
     if (ll > best_ll) best_ll = ll, best = events;
   }
   ASSERT_GT(std::exp(best_ll - brute_log_likelihood(params, start, 1.0)), 0.05);
-  GenerationNetwork net(params, beam * branch, false);
+  GenerationNetwork net(params, beam * branch, NetworkKernels::reference_twin());
   ClassInput input;
   std::vector<GeneratedSequence> sequences = {primer(start, 5)};
   const std::vector<int> no_steps(params.shape().num_logits(), 0);
@@ -110,7 +110,7 @@ TEST(BeamSearch, MultiHeadScoresAndTimeAcrossPruningAndBranching) {
   // Event time = Σ over heads of its classes' steps: head 0 class c → 10 c, head 1 → c.
   ParamArena params = tiny_model(6, {2, 3});
   const std::vector<int> steps = {0, 10, 0, 1, 2};
-  GenerationNetwork net(params, 2 * 3 * 2, false);
+  GenerationNetwork net(params, 2 * 3 * 2, NetworkKernels::reference_twin());
   ClassInput input;
   std::vector<GeneratedSequence> sequences = {primer({1, 2, 0, 1}, 1), primer({0, 0}, 2)};
   for (int pass = 0; pass < 2; ++pass) {
@@ -130,7 +130,7 @@ TEST(BeamSearch, ScoresMatchTheSequenceAcrossPruningAndBranching) {
   ParamArena params = tiny_model(3);
   for (auto [beam, branch, spi, steps] :
        {std::tuple{3, 2, 2, 7}, {2, 3, 1, 6}, {1, 1, 1, 5}, {4, 1, 3, 8}}) {
-    GenerationNetwork net(params, 2 * beam * branch, false);
+    GenerationNetwork net(params, 2 * beam * branch, NetworkKernels::reference_twin());
     ClassInput input;
     std::vector<GeneratedSequence> sequences = {primer({2, 0, 1}, 1), primer({2, 0, 1}, 2)};
     beam_search(net, input, kNoSteps, sequences, steps, {0.8, beam, branch, spi});
@@ -155,7 +155,7 @@ TEST(BeamSearch, BeamPicksTheBestOfItsCandidatesOverSampling) {
   ClassInput input;
   double sampled = 0, searched = 0;
   for (uint64_t seed = 0; seed < 20; ++seed) {
-    GenerationNetwork net(params, 16, false);
+    GenerationNetwork net(params, 16, NetworkKernels::reference_twin());
     std::vector<GeneratedSequence> plain = {primer({1}, seed)}, beamed = {primer({1}, seed)};
     beam_search(net, input, kNoSteps, plain, 6, {1.0, 1, 1, 1});
     beam_search(net, input, kNoSteps, beamed, 6, {1.0, 4, 4, 1});
@@ -170,7 +170,7 @@ TEST(BeamSearch, SameSeedSameSequence) {
   ClassInput input;
   std::vector<int> first;
   for (int run = 0; run < 2; ++run) {
-    GenerationNetwork net(params, 6, true);
+    GenerationNetwork net(params, 6);
     std::vector<GeneratedSequence> s = {primer({0}, 42)};
     beam_search(net, input, kNoSteps, s, 20, {1.0, 2, 3, 2});
     if (run == 0)

@@ -35,7 +35,7 @@ TEST(Evaluate, NllMatchesIndependentLogits) {
   Performance other(0, 32);
   for (int c : {60, 300, 188, 355}) other.append(class_to_event(c));
 
-  GenerationNetwork network(model.params, 4, /*use_bf16=*/false);
+  GenerationNetwork network(model.params, 4, NetworkKernels::reference_twin());
   PerformanceScore score = score_performances(network, *model.config, {other, performance, other});
   PerformanceScore alone = score_performances(network, *model.config, {performance});
   EXPECT_NEAR(alone.nll, expected, 1e-3);
@@ -63,7 +63,7 @@ TEST(Evaluate, DisabledConditioningIgnoresTheControlRows) {
   Performance performance(0, 32);
   for (int c : {60, 300, 188, 64, 310, 192, 355, 67, 320}) performance.append(class_to_event(c));
   auto nll = [&](const ParamArena& weights, bool disable) {
-    GenerationNetwork network(weights, 2, /*use_bf16=*/false);
+    GenerationNetwork network(weights, 2, NetworkKernels::reference_twin());
     return score_performances(network, config, {performance}, disable).nll;
   };
   EXPECT_NEAR(nll(params, true), nll(other_controls, true), 1e-9);
@@ -79,7 +79,7 @@ TEST(Evaluate, ConditioningDisabledScoresWithoutTheControls) {
   for (int c : {60, 300, 188, 355, 64, 320, 192, 340, 67, 310, 195}) {
     performance.append(class_to_event(c));
   }
-  GenerationNetwork network(model.params, 2, /*use_bf16=*/false);
+  GenerationNetwork network(model.params, 2, NetworkKernels::reference_twin());
   const PerformanceScore disabled =
       score_performances(network, *model.config, {performance}, /*disable_conditioning=*/true);
   const PerformanceScore enabled = score_performances(network, *model.config, {performance});

@@ -12,8 +12,8 @@
 #include "base/error.h"
 #include "base/file.h"
 #include "bundle/generator_bundle.h"
-#include "generate/bf16_kernels.h"
 #include "generate/generation_network.h"
+#include "kernel_paths.h"
 #include "performance/encoder.h"
 #include "train/checkpoint.h"
 
@@ -22,10 +22,10 @@ namespace {
 
 const std::string kFixtures = std::string(PRNN_SOURCE_DIR) + "/tests/fixtures/generate/";
 
-void expect_logits(const GenerationModel& model, bool bf16, double tolerance) {
+void expect_logits(const GenerationModel& model, NetworkKernels kernels, double tolerance) {
   nlohmann::json expected =
       nlohmann::json::parse(read_file(kFixtures + "magenta_layout_3x8_logits.json"));
-  GenerationNetwork network(model.params, 1, bf16);
+  GenerationNetwork network(model.params, 1, kernels);
   const auto& events = expected["events"];
   for (size_t t = 0; t < events.size(); ++t) {
     std::vector<int32_t> onehot = {events[t].get<int32_t>()};
@@ -42,15 +42,21 @@ TEST(GenerationModel, MagentaLayoutBundleMatchesIndependentLogits) {
   EXPECT_EQ(model.config->name, "performance_with_dynamics");
   EXPECT_TRUE(model.magenta_checkpoint);
   EXPECT_EQ(model.params.shape().layer_sizes, (std::vector<int>{8, 8, 8}));
-  expect_logits(model, /*bf16=*/false, 1e-4);
+  expect_logits(model, NetworkKernels::reference_twin(), 1e-4);
 }
 
-TEST(GenerationModel, MagentaLayoutBundleMatchesIndependentLogitsInBf16) {
-  if (!bf16_kernels::available()) {
-    GTEST_SKIP() << "needs AVX512-BF16 (the bf16 generation kernels): this CPU lacks it";
-  }
-  expect_logits(load_bundle_model(kFixtures + "magenta_layout_3x8.mag"), /*bf16=*/true, 0.05);
+// Every kernel path against the same independent logits: fp32 weights as the twin; bf16
+// and int8 weights within their rounding.
+class GenerationModelPaths : public testing::TestWithParam<NetworkKernels> {};
+
+TEST_P(GenerationModelPaths, MagentaLayoutBundleMatchesIndependentLogits) {
+  PRNN_SKIP_UNLESS_CPU_HAS(GetParam().isa);
+  GenerationModel model = load_bundle_model(kFixtures + "magenta_layout_3x8.mag");
+  expect_logits(model, GetParam(), GetParam().weights == WeightFormat::kFp32 ? 1e-4 : 0.05);
 }
+
+INSTANTIATE_TEST_SUITE_P(AllPaths, GenerationModelPaths, testing::ValuesIn(all_kernel_paths()),
+                         kernel_path_name);
 
 TEST(GenerationModel, ConditionedMagentaLayoutBundleMatchesIndependentLogits) {
   GenerationModel model = load_bundle_model(kFixtures + "magenta_layout_conditioned_2x8.mag");
@@ -63,7 +69,7 @@ TEST(GenerationModel, ConditionedMagentaLayoutBundleMatchesIndependentLogits) {
     controls.pitch_histogram[k] = expected["pitch_class_histogram"][k].get<double>();
   }
   PerformanceEncoder encoder(*model.config);
-  GenerationNetwork network(model.params, 1, /*use_bf16=*/false);
+  GenerationNetwork network(model.params, 1, NetworkKernels::reference_twin());
   std::vector<float> dense(encoder.layout().dense_size);
   std::vector<int32_t> onehot(encoder.layout().num_groups());
   const auto& events = expected["events"];

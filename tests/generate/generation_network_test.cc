@@ -1,5 +1,5 @@
-// The bf16 generation kernels against the fp32 reference twin, and the twin against a
-// hand-computed one-unit LSTM.
+// Every kernel path (instruction-set level × weight storage) against the fp32 reference
+// twin, and the twin against a hand-computed one-unit LSTM.
 #include "generate/generation_network.h"
 
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <random>
 
-#include "generate/bf16_kernels.h"
+#include "kernel_paths.h"
 
 namespace prnn {
 namespace {
@@ -29,7 +29,7 @@ TEST(GenerationNetwork, ReferenceTwinMatchesAHandComputedCell) {
   bias[0] = 0.1f, bias[1] = 0.2f, bias[2] = 0.3f, bias[3] = -0.1f;
   params.view(params.dense_weights())[0] = 2.0f;
   params.view(params.dense_biases())[0] = -1.0f;
-  GenerationNetwork net(params, 1, /*use_bf16=*/false);
+  GenerationNetwork net(params, 1, NetworkKernels::reference_twin());
   std::vector<int32_t> onehot = {0};
   auto sig = [](double x) { return 1 / (1 + std::exp(-x)); };
   double c = 0, h = 0;
@@ -43,14 +43,25 @@ TEST(GenerationNetwork, ReferenceTwinMatchesAHandComputedCell) {
   }
 }
 
-void expect_twins_agree(const NetworkShape& shape, int streams, int steps) {
-  if (!bf16_kernels::available())
-    GTEST_SKIP() << "needs AVX512-BF16 (the bf16 generation kernels): this CPU lacks it";
+class KernelPath : public testing::TestWithParam<NetworkKernels> {
+ protected:
+  void SetUp() override { PRNN_SKIP_UNLESS_CPU_HAS(GetParam().isa); }
+};
+
+// fp32 weights differ from the twin only in the order of the sums; bf16 and int8 in the
+// weights' (and bf16's inputs') rounding.
+double logit_tolerance(const NetworkKernels& kernels) {
+  return kernels.weights == WeightFormat::kFp32 ? 1e-4 : 0.03;
+}
+
+void expect_twins_agree(const NetworkKernels& kernels, const NetworkShape& shape, int streams,
+                        int steps) {
   ParamArena params(shape);
   glorot_uniform_init(params, 7);
   for (float& b : params.view(params.lstm_bias(0))) b = 0.05f;
-  GenerationNetwork fast(params, streams, true), slow(params, streams, false);
-  ASSERT_TRUE(fast.uses_bf16());
+  GenerationNetwork fast(params, streams, kernels),
+      slow(params, streams, NetworkKernels::reference_twin());
+  const double tolerance = logit_tolerance(kernels);
   std::vector<int32_t> onehot(streams * 2);
   std::vector<float> dense(streams * shape.input.dense_size);
   for (int t = 0; t < steps; ++t) {
@@ -63,32 +74,37 @@ void expect_twins_agree(const NetworkShape& shape, int streams, int steps) {
     auto a = fast.step(streams, onehot, dense);
     auto e = slow.step(streams, onehot, dense);
     ASSERT_EQ(a.size(), e.size());
-    for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], e[i], 0.03) << "t=" << t << " i=" << i;
+    for (size_t i = 0; i < a.size(); ++i)
+      ASSERT_NEAR(a[i], e[i], tolerance) << "t=" << t << " i=" << i;
   }
   for (int l = 0; l < shape.num_layers(); ++l)
     for (int b = 0; b < streams; ++b)
       for (size_t u = 0; u < fast.hidden_state(l, b).size(); ++u)
-        EXPECT_NEAR(fast.hidden_state(l, b)[u], slow.hidden_state(l, b)[u], 0.02);
+        EXPECT_NEAR(fast.hidden_state(l, b)[u], slow.hidden_state(l, b)[u], tolerance);
 }
 
-TEST(GenerationNetwork, Bf16MatchesFp32SingleStream) {
-  expect_twins_agree(small_shape(3, {32, 48}), 1, 20);
+TEST_P(KernelPath, MatchesTheTwinSingleStream) {
+  expect_twins_agree(GetParam(), small_shape(3, {32, 48}), 1, 20);
 }
-TEST(GenerationNetwork, Bf16MatchesFp32OddSizesAndBatches) {
-  for (int streams : {2, 5, 7, 13}) expect_twins_agree(small_shape(0, {20, 9, 70}), streams, 8);
+TEST_P(KernelPath, MatchesTheTwinOddSizesAndBatches) {
+  for (int streams : {2, 5, 7, 13})
+    expect_twins_agree(GetParam(), small_shape(0, {20, 9, 70}), streams, 8);
+}
+// The full width (3 × 512, 388 logits): latency tiles over many blocks, long sums.
+TEST_P(KernelPath, MatchesTheTwinAtFullSize) {
+  const NetworkShape shape{InputLayout{0, {7, 5}}, {512, 512, 512}, {388}};
+  expect_twins_agree(GetParam(), shape, 1, 6);
+  expect_twins_agree(GetParam(), shape, 10, 3);
 }
 
 // prime() against step() T times from the same state: states, the logits of every primer
 // step, and the logits of the step after. Both run the same arithmetic in the same order,
-// so the documented bound is 1e-6 in fp32 and in bf16 (they agree bitwise in practice).
-void expect_prime_equals_steps(bool bf16, int streams, int steps) {
-  if (bf16 && !bf16_kernels::available())
-    GTEST_SKIP() << "needs AVX512-BF16 (the bf16 generation kernels): this CPU lacks it";
+// so the documented bound is 1e-6 on every path (they agree bitwise in practice).
+void expect_prime_equals_steps(const NetworkKernels& kernels, int streams, int steps) {
   const NetworkShape shape = small_shape(3, {40, 24, 33});
   ParamArena params(shape);
   glorot_uniform_init(params, 5);
-  GenerationNetwork primed(params, streams, bf16), stepped(params, streams, bf16);
-  ASSERT_EQ(primed.uses_bf16(), bf16);
+  GenerationNetwork primed(params, streams, kernels), stepped(params, streams, kernels);
   std::mt19937 random(17);
   const int groups = 2, dense_size = shape.input.dense_size, vocab = shape.num_logits();
   std::vector<int32_t> onehot(static_cast<size_t>(steps) * streams * groups);
@@ -126,19 +142,19 @@ void expect_prime_equals_steps(bool bf16, int streams, int steps) {
   for (size_t i = 0; i < next.size(); ++i) EXPECT_NEAR(next[i], expected_next[i], 1e-6) << i;
 }
 
-TEST(GenerationNetwork, PrimeEqualsStepByStepFp32) {
-  expect_prime_equals_steps(false, 1, 300);  // three chunks of 128 rows
-  expect_prime_equals_steps(false, 3, 50);
+TEST(GenerationNetwork, PrimeEqualsStepByStepReferenceTwin) {
+  expect_prime_equals_steps(NetworkKernels::reference_twin(), 1, 300);  // three chunks of 128 rows
+  expect_prime_equals_steps(NetworkKernels::reference_twin(), 3, 50);
 }
-TEST(GenerationNetwork, PrimeEqualsStepByStepBf16) {
-  expect_prime_equals_steps(true, 1, 300);
-  expect_prime_equals_steps(true, 7, 40);  // 18 steps per chunk; odd stream groups
+TEST_P(KernelPath, PrimeEqualsStepByStep) {
+  expect_prime_equals_steps(GetParam(), 1, 300);
+  expect_prime_equals_steps(GetParam(), 7, 40);  // 18 steps per chunk; odd stream groups
 }
 
 TEST(GenerationNetwork, PrimeLastStepLogitsAndEmptyPrimer) {
   ParamArena params(small_shape(0, {16}));
   glorot_uniform_init(params, 9);
-  GenerationNetwork primed(params, 2, true), stepped(params, 2, true);
+  GenerationNetwork primed(params, 2), stepped(params, 2);
   std::vector<int32_t> onehot = {1, 2, 3, 4, 5, 0, 6, 1, 0, 0, 2, 2};  // T=3, B=2, K=2
   primed.prime(2, 0, {}, {});  // nothing to feed: the state stays zero
   EXPECT_EQ(primed.hidden_state(0, 1)[0], 0.0f);
@@ -151,14 +167,12 @@ TEST(GenerationNetwork, PrimeLastStepLogitsAndEmptyPrimer) {
 
 // Two threads split every layer's unit blocks; each unit's sums are the same, so the
 // logits and states equal the single-threaded ones exactly, also across a reorder (which
-// refreshes the bf16 inputs from the fp32 state). The fp32 kernels on every CPU, the bf16
-// ones where the CPU has AVX512-BF16.
-void expect_two_threads_give_the_same_results(bool bf16) {
+// refreshes the bf16 inputs from the fp32 state).
+TEST_P(KernelPath, TwoThreadsGiveTheSameResults) {
   ParamArena params(small_shape(2, {96, 80, 64}));
   glorot_uniform_init(params, 4);
   for (int streams : {1, 4}) {
-    GenerationNetwork one(params, streams, bf16), two(params, streams, bf16);
-    ASSERT_EQ(one.uses_bf16(), bf16);
+    GenerationNetwork one(params, streams, GetParam()), two(params, streams, GetParam());
     two.set_threads(2);
     std::vector<int32_t> onehot(2 * streams);
     std::vector<float> dense(2 * streams);
@@ -184,20 +198,10 @@ void expect_two_threads_give_the_same_results(bool bf16) {
   }
 }
 
-TEST(GenerationNetwork, TwoThreadsGiveTheSameResultsFp32) {
-  expect_two_threads_give_the_same_results(false);
-}
-
-TEST(GenerationNetwork, TwoThreadsGiveTheSameResultsBf16) {
-  if (!bf16_kernels::available())
-    GTEST_SKIP() << "needs AVX512-BF16 (the bf16 generation kernels): this CPU lacks it";
-  expect_two_threads_give_the_same_results(true);
-}
-
 TEST(GenerationNetwork, CopyStreamCopiesState) {
   ParamArena params(small_shape(0, {16}));
   glorot_uniform_init(params, 3);
-  GenerationNetwork net(params, 2, true);
+  GenerationNetwork net(params, 2);
   std::vector<int32_t> onehot = {1, 2, 3, 4};
   net.step(2, onehot, {});
   EXPECT_NE(net.hidden_state(0, 0)[0], net.hidden_state(0, 1)[0]);
@@ -206,6 +210,9 @@ TEST(GenerationNetwork, CopyStreamCopiesState) {
   net.reset_stream(0);
   EXPECT_EQ(net.cell_state(0, 0)[3], 0.0f);
 }
+
+INSTANTIATE_TEST_SUITE_P(AllPaths, KernelPath, testing::ValuesIn(all_kernel_paths()),
+                         kernel_path_name);
 
 }  // namespace
 }  // namespace prnn

@@ -89,7 +89,7 @@ TEST(NoteGeneration, NotePerformanceToSequenceMatchesNoteSeq) {
 
 TEST(NoteGeneration, ForcedTupleGivesTheNotesComputedByHand) {
   ParamArena params = forced_note_model(kForced);
-  GenerationNetwork network(params, 2, true);
+  GenerationNetwork network(params, 2);
   GenerateOptions options;
   options.start_time = 0.5;
   options.end_time = 3.0;
@@ -133,7 +133,7 @@ TEST(NoteGeneration, ForcedTupleGivesTheNotesComputedByHand) {
 
 TEST(NoteGeneration, EmptyPrimerStartsAtTheSectionWithoutTheStartEvent) {
   ParamArena params = forced_note_model(kForced);
-  GenerationNetwork network(params, 1, true);
+  GenerationNetwork network(params, 1);
   GenerateOptions options;
   options.start_time = 0;
   options.end_time = 3.0;
@@ -152,7 +152,7 @@ TEST(NoteGeneration, EmptyPrimerStartsAtTheSectionWithoutTheStartEvent) {
 
 TEST(NoteGeneration, RandomModelGivesValidReproducibleOutputs) {
   ParamArena params = random_note_model(17);
-  GenerationNetwork network(params, 6, true);
+  GenerationNetwork network(params, 6);
   GenerateOptions options;
   options.start_time = 0.5;
   options.end_time = 4.0;
@@ -203,7 +203,7 @@ TEST(NoteGeneration, LogLikelihoodIsTheSumOverHeads) {
                                                    {12, 76, 0, 0, 24, 39},
                                                    {0, 7, 127, 4, 1, 0}};
   const std::vector<int> heads = config.output_heads();
-  GenerationNetwork reference(params, 1, false);
+  GenerationNetwork reference(params, 1, NetworkKernels::reference_twin());
   double expected = 0;
   for (size_t t = 0; t + 1 < classes.size(); ++t) {
     std::vector<int32_t> onehot(classes[t].begin(), classes[t].end());
@@ -212,7 +212,7 @@ TEST(NoteGeneration, LogLikelihoodIsTheSumOverHeads) {
       expected += head_log_softmax(logits.subspan(offset, heads[h]), classes[t + 1][h]);
     }
   }
-  GenerationNetwork network(params, 3, false);
+  GenerationNetwork network(params, 3, NetworkKernels::reference_twin());
   EXPECT_NEAR(performance_log_likelihood(network, config, performance, {}), expected, 1e-4);
 
   NotePerformance other(0, 32);

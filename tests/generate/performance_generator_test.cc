@@ -23,7 +23,7 @@ ParamArena model_for(const PerformanceConfig& config, int forced_class) {
 TEST(PerformanceGenerator, EmptyPrimerFillLoopByHand) {
   const PerformanceConfig& config = find_performance_config("performance");
   ParamArena params = model_for(config, kTs1);
-  GenerationNetwork network(params, 2, true);
+  GenerationNetwork network(params, 2);
   GenerateOptions options;
   options.start_time = 0;
   options.end_time = 30;  // --num_steps=3000
@@ -39,7 +39,7 @@ TEST(PerformanceGenerator, EmptyPrimerFillLoopByHand) {
 TEST(PerformanceGenerator, ChordPrimerFirstPassAndNotes) {
   const PerformanceConfig& config = find_performance_config("performance");
   ParamArena params = model_for(config, -1);
-  GenerationNetwork network(params, 1, true);
+  GenerationNetwork network(params, 1);
   GenerateOptions options;
   options.start_time = 0.5;
   options.end_time = 30;
@@ -60,7 +60,7 @@ TEST(PerformanceGenerator, ChordPrimerFirstPassAndNotes) {
 TEST(PerformanceGenerator, SameSeedSameOutputDifferentSeedDifferent) {
   const PerformanceConfig& config = find_performance_config("performance_with_dynamics");
   ParamArena params = model_for(config, -1);
-  GenerationNetwork network(params, 3, true);
+  GenerationNetwork network(params, 3);
   GenerateOptions options;
   options.start_time = 0.5;
   options.end_time = 3;
@@ -77,7 +77,7 @@ TEST(PerformanceGenerator, SameSeedSameOutputDifferentSeedDifferent) {
 TEST(PerformanceGenerator, PrimerEndingAfterTheSectionIsAnError) {
   const PerformanceConfig& config = find_performance_config("performance");
   ParamArena params = model_for(config, -1);
-  GenerationNetwork network(params, 1, true);
+  GenerationNetwork network(params, 1);
   GenerateOptions options;
   options.start_time = 0.25;
   EXPECT_THROW(generate_performances(network, config, testing::chord_primer(), options),

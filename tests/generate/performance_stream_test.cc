@@ -36,7 +36,7 @@ TEST(PerformanceStream, SameEventsAsTheBatchGenerator) {
   std::vector<PerformanceEvent> streamed;
   stream.next(200, streamed);
 
-  GenerationNetwork network(params, 1, true);
+  GenerationNetwork network(params, 1);
   std::vector<int> steps(config.num_event_classes(), 0);
   for (int s = 1; s <= 100; ++s) steps[255 + s] = s;
   std::vector<GeneratedSequence> sequences(1);
@@ -114,7 +114,7 @@ TEST(PerformanceStream, NoteEncodingStreamsTheBatchGeneratorsNotes) {
   EXPECT_EQ(stream.elapsed_steps(), as_events.num_steps());
 
   // The batch path: the default event (0, 60, bin 1, 1 step) as primer, same seed.
-  GenerationNetwork network(params, 1, true);
+  GenerationNetwork network(params, 1);
   std::vector<int> steps(network.shape().num_logits(), 0);
   for (int c = 0; c < 13; ++c) steps[c] = 77 * c;
   for (int c = 0; c < 77; ++c) steps[13 + c] = c;

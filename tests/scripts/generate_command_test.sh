@@ -78,6 +78,22 @@ expect_error "run_dir without checkpoints" "no checkpoints" --run_dir="$work/emp
 expect_error "run_dir and bundle" "only with --save_generator_bundle" --bundle_file="$plain" \
   --run_dir="$work/empty_run"
 expect_error "temperature 0" "temperature" --bundle_file="$plain" --temperature=0
+expect_error "unknown --isa" "this CPU supports baseline" --bundle_file="$plain" --isa=avx9
+expect_error "unknown --weights" "not one of int8, bf16, fp32" --bundle_file="$plain" --weights=fp8
+# Every level this CPU has generates (int8 weights, quantized at load); a level the CPU
+# lacks is refused naming it.
+for isa in baseline avx2 avx512 avx512_bf16; do
+  rm -rf "$work/isa"
+  if message=$(generate --bundle_file="$plain" --output_dir="$work/isa" --num_outputs=2 \
+                 --num_steps=200 --seed=1 --isa=$isa --weights=int8 2>&1); then
+    [ "$(ls "$work/isa" | wc -l)" -eq 2 ] || fail "--isa=$isa wrote $(ls "$work/isa" | wc -l) files"
+  else
+    grep -q "this CPU lacks $isa" <<<"$message" || fail "--isa=$isa: $message"
+  fi
+done
+out=$(PRNN_ISA=avx9 "$binary" generate --bundle_file="$plain" --output_dir="$work/env" 2>&1) &&
+  fail "PRNN_ISA=avx9 accepted"
+grep -q "PRNN_ISA=avx9" <<<"$out" || fail "PRNN_ISA=avx9: $out"
 
 # evaluate: one JSON line per file, then the summary.
 shared_dir=$3

@@ -1,10 +1,12 @@
-#include "generate/bf16_kernels.h"
-
 #include <immintrin.h>
 
 #include <algorithm>
 
-// Every function here is compiled for AVX-512 with BF16; callers check available() first.
+#include "generate/step_kernels.h"
+
+// The AVX512-BF16 StepKernels for bf16 weights (step_kernels.h): vdpbf16ps over the pair
+// layout. Every function here is compiled for AVX-512 with BF16; step_kernels() hands
+// them out only where the CPU has it.
 #if defined(__clang__)
 #pragma clang attribute push(                                                     \
     __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma"))), \
@@ -13,7 +15,7 @@
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,fma")
 #endif
 
-namespace prnn::bf16_kernels {
+namespace prnn {
 namespace {
 
 // e^x with a degree-6 polynomial after range reduction; relative error about 2e-7.
@@ -49,7 +51,7 @@ inline __m512bh as_bh(__m512i v) { return reinterpret_cast<__m512bh>(v); }
 // UB unit blocks × NB streams: 4·UB·NB accumulators over row pairs [k_begin, k_end).
 // kCellUpdate: the LSTM cell update into c and h; otherwise the gates go to `gates`.
 template <int UB, int NB, bool kCellUpdate>
-void lstm_tile(const LstmBlocks& a, int block) {
+void lstm_tile(const ProductArgs& a, int block) {
   __m512 acc[NB][UB][4];
 #pragma GCC unroll 32
   for (int b = 0; b < NB; ++b)
@@ -59,7 +61,8 @@ void lstm_tile(const LstmBlocks& a, int block) {
       for (int g = 0; g < 4; ++g)
         acc[b][u][g] = _mm512_loadu_ps(a.init + b * a.init_stride + (block + u) * 64 + g * 16);
   const size_t block_stride = static_cast<size_t>(a.k_pairs) * 128;  // uint16 per unit block
-  const uint16_t* wb = a.w + block * block_stride;
+  const uint16_t* wb = static_cast<const uint16_t*>(a.w) + block * block_stride;
+  const uint16_t* x = static_cast<const uint16_t*>(a.x);
   for (int kp = a.k_begin; kp < a.k_end; ++kp) {
     __m512i wv[UB][4];
 #pragma GCC unroll 32
@@ -70,7 +73,7 @@ void lstm_tile(const LstmBlocks& a, int block) {
 #pragma GCC unroll 32
     for (int b = 0; b < NB; ++b) {
       uint32_t pair;
-      __builtin_memcpy(&pair, a.x + b * a.x_stride + 2 * kp, 4);
+      __builtin_memcpy(&pair, x + b * a.x_stride + 2 * kp, 4);
       const __m512bh xb = as_bh(_mm512_set1_epi32(static_cast<int>(pair)));
 #pragma GCC unroll 32
       for (int u = 0; u < UB; ++u)
@@ -94,10 +97,10 @@ void lstm_tile(const LstmBlocks& a, int block) {
         _mm512_storeu_ps(hb, h_new);
         const __m256i h_bf16 = reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(h_new));
         for (int d = 0; d < 2; ++d) {
-          if (a.h_bf16[d] != nullptr) {
-            _mm256_storeu_si256(
-                reinterpret_cast<__m256i*>(a.h_bf16[d] + b * a.h_bf16_stride[d] + (block + u) * 16),
-                h_bf16);
+          if (a.h_out[d] != nullptr) {
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(static_cast<uint16_t*>(a.h_out[d]) +
+                                                           b * a.h_out_stride[d] + (block + u) * 16),
+                                h_bf16);
           }
         }
       } else {
@@ -166,14 +169,8 @@ void for_stream_groups(int num_streams, Tile tile) {
   }
 }
 
-}  // namespace
-
-bool available() {
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
-}
-
-void to_bf16(const float* in, int n, uint16_t* out) {
+void to_bf16(const float* in, int n, void* out_bytes) {
+  uint16_t* out = static_cast<uint16_t*>(out_bytes);
   int i = 0;
   for (; i + 32 <= n; i += 32) {
     __m512bh v = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(in + i + 16), _mm512_loadu_ps(in + i));
@@ -187,11 +184,9 @@ void to_bf16(const float* in, int n, uint16_t* out) {
   }
 }
 
-namespace {
-
 // Streams [0, B) of `a` over unit blocks [block_begin, block_end).
 template <bool kCellUpdate>
-void run_lstm_blocks(const LstmBlocks& a, int block_begin, int block_end) {
+void run_lstm_blocks(const ProductArgs& a, int block_begin, int block_end) {
   int block = block_begin;
   if (a.num_streams == 1) {  // latency path: 16 independent accumulators
     for (; block + 4 <= block_end; block += 4) lstm_tile<4, 1, kCellUpdate>(a, block);
@@ -200,14 +195,15 @@ void run_lstm_blocks(const LstmBlocks& a, int block_begin, int block_end) {
   }
   for (; block < block_end; ++block) {
     for_stream_groups(a.num_streams, [&]<int NB>(int b) {
-      LstmBlocks group = a;
-      group.x += b * a.x_stride;
+      ProductArgs group = a;
+      group.x = static_cast<const uint16_t*>(a.x) + b * a.x_stride;
       group.init += b * a.init_stride;
       if constexpr (kCellUpdate) {
         group.c += b * a.hp;
         group.h += b * a.hp;
         for (int d = 0; d < 2; ++d) {
-          if (group.h_bf16[d] != nullptr) group.h_bf16[d] += b * a.h_bf16_stride[d];
+          if (group.h_out[d] != nullptr)
+            group.h_out[d] = static_cast<uint16_t*>(group.h_out[d]) + b * a.h_out_stride[d];
         }
       } else {
         group.gates += b * a.gates_stride;
@@ -217,18 +213,21 @@ void run_lstm_blocks(const LstmBlocks& a, int block_begin, int block_end) {
   }
 }
 
-}  // namespace
-
-void lstm_blocks(const LstmBlocks& a, int block_begin, int block_end) {
+void lstm_blocks(const ProductArgs& a, int block_begin, int block_end) {
   run_lstm_blocks<true>(a, block_begin, block_end);
 }
 
-void gate_blocks(const LstmBlocks& a, int block_begin, int block_end) {
+void gate_blocks(const ProductArgs& a, int block_begin, int block_end) {
   run_lstm_blocks<false>(a, block_begin, block_end);
 }
 
-void dense_blocks(const uint16_t* w, int k_pairs, int block_begin, int block_end, int num_streams,
-                  const uint16_t* x, int x_stride, const float* bias, float* out, int vp) {
+void dense_blocks(const ProductArgs& a, int block_begin, int block_end) {
+  const uint16_t* w = static_cast<const uint16_t*>(a.w);
+  const uint16_t* x = static_cast<const uint16_t*>(a.x);
+  const int k_pairs = a.k_pairs, num_streams = a.num_streams, x_stride = a.x_stride;
+  const int vp = a.gates_stride;
+  const float* bias = a.init;
+  float* out = a.gates;
   int block = block_begin;
   if (num_streams == 1) {
     for (; block + 5 <= block_end; block += 5)
@@ -244,7 +243,14 @@ void dense_blocks(const uint16_t* w, int k_pairs, int block_begin, int block_end
   }
 }
 
-}  // namespace prnn::bf16_kernels
+}  // namespace
+
+const StepKernels& avx512_bf16_step_kernels() {
+  static constexpr StepKernels kTable = {lstm_blocks, gate_blocks, dense_blocks, to_bf16};
+  return kTable;
+}
+
+}  // namespace prnn
 
 #if defined(__clang__)
 #pragma clang attribute pop

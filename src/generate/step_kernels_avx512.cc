@@ -1,0 +1,29 @@
+// The StepKernels of step_kernels_impl.h compiled for AVX-512 (F/BW/DQ/VL) with FMA.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "generate/step_kernels.h"
+
+#pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,fma")
+// GCC 12's AVX-512 headers trip these on their own _mm512_undefined_* helpers.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define PRNN_KERNEL_VECTOR_BITS 512
+#include "generate/step_kernels_impl.h"
+
+namespace prnn {
+
+const StepKernels& avx512_step_kernels(WeightFormat format) {
+  switch (format) {
+    case WeightFormat::kBf16:
+      return kTable<WeightFormat::kBf16>;
+    case WeightFormat::kFp32:
+      return kTable<WeightFormat::kFp32>;
+    case WeightFormat::kInt8:
+      break;
+  }
+  return kTable<WeightFormat::kInt8>;
+}
+
+}  // namespace prnn
