@@ -75,12 +75,18 @@ TEST_F(ShippedModels, TheConditionedModelForEveryRunWhenItsDisabledNllIsAtLeastA
   EXPECT_EQ(choose_shipped_model(false).path, path(kShippedModelFile));
 }
 
-TEST_F(ShippedModels, TheRepositorysIndexIsValidAndRecordsNoConditionedNllYet) {
+// The repository's index: the conditioned model's disabled-conditioning NLL (2.824) beats
+// the unconditioned model's (2.883), so it plays every run, unconditioned by default.
+TEST_F(ShippedModels, TheRepositorysIndexChoosesTheConditionedModelForEveryRun) {
   install(true, true);
   std::filesystem::copy_file(std::string(PRNN_SOURCE_DIR) + "/models/models.json",
                              dir_ + "/models.json");
-  EXPECT_EQ(choose_shipped_model(false).path, path(kShippedModelFile));
-  EXPECT_EQ(choose_shipped_model(true).path, path(kConditionedModelFile));
+  ShippedModelChoice plain = choose_shipped_model(false);
+  EXPECT_EQ(plain.path, path(kConditionedModelFile));
+  EXPECT_TRUE(plain.disable_conditioning) << plain.reason;
+  ShippedModelChoice controlled = choose_shipped_model(true);
+  EXPECT_EQ(controlled.path, path(kConditionedModelFile));
+  EXPECT_FALSE(controlled.disable_conditioning);
 }
 
 TEST_F(ShippedModels, WhateverIsInstalledWhenOnlyOneIs) {
