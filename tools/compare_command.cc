@@ -16,7 +16,7 @@ namespace {
 
 int compare_main(int argc, char** argv) {
   std::string generated, reference, exclude, log_level = "INFO";
-  bool json = false;
+  bool json = false, recursive = false;
   FeatureOptions options;
   FlagSet flags("performance_rnn compare",
                 "Compares generated with real performances per 30 s window: notes/s, pitch "
@@ -29,6 +29,7 @@ int compare_main(int argc, char** argv) {
   flags.add("exclude", &exclude,
             "skip files whose relative path matches this regular expression (e.g. "
             "'midi_score\\.mid$')");
+  flags.add("recursive", &recursive, "also read the folders' sub-folders");
   flags.add("window_seconds", &options.window_seconds, "window length in seconds");
   flags.add("max_note_duration", &options.max_note_duration,
             "the generator's longest note in seconds (for max_duration_share)");
@@ -41,8 +42,8 @@ int compare_main(int argc, char** argv) {
   }
   if (!(options.window_seconds > 0)) throw UsageError("--window_seconds must be > 0");
   options.min_window_seconds = std::min(options.min_window_seconds, options.window_seconds);
-  const FeatureSet g = read_feature_set(generated, options, exclude);
-  const FeatureSet r = read_feature_set(reference, options, exclude);
+  const FeatureSet g = read_feature_set(generated, options, exclude, recursive);
+  const FeatureSet r = read_feature_set(reference, options, exclude, recursive);
   for (const FeatureSet* set : {&g, &r}) {
     for (const std::string& failure : set->failed) log_warn("left out: " + failure);
   }

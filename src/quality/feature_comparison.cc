@@ -54,7 +54,7 @@ nlohmann::json number_or_null(double v) {
 }  // namespace
 
 FeatureSet read_feature_set(const std::string& folder, const FeatureOptions& options,
-                            const std::string& exclude) {
+                            const std::string& exclude, bool recursive) {
   std::error_code error;
   if (!std::filesystem::is_directory(folder, error)) {
     throw InputError(folder + ": not a folder (compare reads folders of MIDI files)");
@@ -68,7 +68,7 @@ FeatureSet read_feature_set(const std::string& folder, const FeatureOptions& opt
     }
   }
   NoteSequenceSource::Options source_options;
-  source_options.recursive = true;
+  source_options.recursive = recursive;
   NoteSequenceSource source(folder, source_options);
   FeatureSet set;
   set.folder = folder;

@@ -4,8 +4,8 @@
 // and, as the ceiling, the overlap of two halves of the reference (its files alternately,
 // in sorted order, so a piece's windows stay on one side).
 //
-// read_feature_set reads every music file (MIDI, MusicXML, ABC) under a folder, recursively,
-// skipping files whose relative path matches `exclude` (a regular expression). InputError
+// read_feature_set reads every music file (MIDI, MusicXML, ABC) of a folder (and of its
+// sub-folders with `recursive`, as every command's --recursive), skipping files whose relative path matches `exclude` (a regular expression). InputError
 // naming the folder when it holds no music file or no window; a file that cannot be read
 // is listed in `failed` and left out. Thread-compatible.
 #pragma once
@@ -28,7 +28,7 @@ struct FeatureSet {
 };
 
 FeatureSet read_feature_set(const std::string& folder, const FeatureOptions& options,
-                            const std::string& exclude = "");
+                            const std::string& exclude = "", bool recursive = false);
 
 struct FeatureSummary {
   int count = 0;  // windows where the feature is defined

@@ -57,7 +57,7 @@ TEST(FeatureComparison, AFolderAgainstItselfOverlapsFullyAndAgainstAnotherHardly
   }
   fs::create_directories(slow + "/sub");
   write_performance(slow + "/sub/score.mid", 50, 20);
-  const FeatureSet a = read_feature_set(slow, {}, "score\\.mid$");
+  const FeatureSet a = read_feature_set(slow, {}, "score\\.mid$", /*recursive=*/true);
   EXPECT_EQ(a.files, 6) << "sub/score.mid is excluded";
   EXPECT_EQ(a.windows.size(), 6u);
   FeatureComparison same = compare_feature_sets(a, a);
@@ -75,7 +75,7 @@ TEST(FeatureComparison, AFolderAgainstItselfOverlapsFullyAndAgainstAnotherHardly
               0.05);
 
   auto [status, output] = run("--generated=" + fast + " --reference=" + slow +
-                              " --exclude='score\\.mid$' --json");
+                              " --recursive --exclude='score\\.mid$' --json");
   ASSERT_EQ(status, 0) << output;
   nlohmann::json json = nlohmann::json::parse(output);
   EXPECT_EQ(json["reference"]["files"], 6);
