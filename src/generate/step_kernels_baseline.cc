@@ -10,16 +10,6 @@
 
 namespace prnn {
 
-const StepKernels& baseline_step_kernels(WeightFormat format) {
-  switch (format) {
-    case WeightFormat::kBf16:
-      return kTable<WeightFormat::kBf16>;
-    case WeightFormat::kFp32:
-      return kTable<WeightFormat::kFp32>;
-    case WeightFormat::kInt8:
-      break;
-  }
-  return kTable<WeightFormat::kInt8>;
-}
+const StepKernels& baseline_step_kernels(WeightFormat format) { return kernels_for(format); }
 
 }  // namespace prnn

@@ -405,5 +405,18 @@ void to_input(const float* in, int n, void* out) {
 template <WeightFormat F>
 constexpr StepKernels kTable = {lstm_blocks<F>, gate_blocks<F>, dense_blocks<F>, to_input<F>};
 
+// This translation unit's kernels for `format` (what each <isa>_step_kernels returns).
+const StepKernels& kernels_for(WeightFormat format) {
+  switch (format) {
+    case WeightFormat::kBf16:
+      return kTable<WeightFormat::kBf16>;
+    case WeightFormat::kFp32:
+      return kTable<WeightFormat::kFp32>;
+    case WeightFormat::kInt8:
+      break;
+  }
+  return kTable<WeightFormat::kInt8>;
+}
+
 }  // namespace
 }  // namespace prnn
