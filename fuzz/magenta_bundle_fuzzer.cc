@@ -8,7 +8,7 @@
 
 #include "base/error.h"
 #include "base/file.h"
-#include "generate/generation_model.h"
+#include "model/generation_model.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string path = "/tmp/prnn_bundle_fuzz_" + std::to_string(getpid()) + ".mag";

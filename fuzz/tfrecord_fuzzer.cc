@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "music/tfrecord.h"
+#include "base/tfrecord.h"
 #include "proto/music.pb.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "bundle/v1_checkpoint.h"
+#include "model/v1_checkpoint.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -20,7 +20,7 @@
 #include "generate/control_flags.h"
 #include "generate/evaluate.h"
 #include "generate/generate_job.h"
-#include "generate/generation_model.h"
+#include "model/generation_model.h"
 #include "generate/performance_stream.h"
 #include "music/midi_reader.h"
 #include "music/midi_writer.h"

@@ -26,6 +26,7 @@ packages=(
   jupyter-nbconvert python3-nbclient python3-ipykernel  # executes the notebook (CTest notebook_test)
   libboost-dev                           # Boost.Beast/Asio (header-only): the studio's HTTP + WebSocket
   chromium chromium-driver python3-selenium  # the studio's browser test (headless Chromium)
+  clang-format-14                        # the formatting check (CTest check_format)
 )
 missing=()
 for p in "${packages[@]}"; do

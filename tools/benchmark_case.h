@@ -16,6 +16,10 @@ struct BenchmarkCase {
 
 std::vector<BenchmarkCase>& benchmark_cases();
 
+// --layers of the network benchmarks: "512,512,512" -> {512, 512, 512}; UsageError
+// naming the flag otherwise.
+std::vector<int> layer_list(const std::string& text);
+
 struct BenchmarkCaseRegistrar {
   BenchmarkCaseRegistrar(const char* name, int (*run)(int, char**)) {
     benchmark_cases().push_back({name, run});

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "base/error.h"
+#include "base/number.h"
 #include "benchmark_case.h"
 #include "cli/command.h"
 
@@ -11,6 +12,12 @@ namespace prnn {
 std::vector<BenchmarkCase>& benchmark_cases() {
   static std::vector<BenchmarkCase> cases;
   return cases;
+}
+
+std::vector<int> layer_list(const std::string& text) {
+  std::optional<std::vector<int>> sizes = parse_int_list(text);
+  if (!sizes) throw UsageError("--layers: '" + text + "' is not a comma-separated list of sizes");
+  return *sizes;
 }
 
 namespace {

@@ -15,9 +15,10 @@
 #include "base/log.h"
 #include "benchmark_case.h"
 #include "generate/control_flags.h"
-#include "generate/generation_model.h"
+#include "model/generation_model.h"
 #include "generate/performance_generator.h"
-#include "generate/shipped_models.h"
+#include "model/shipped_models.h"
+#include "music/sequences.h"
 #include "quality/window_features.h"
 
 namespace prnn {
@@ -73,7 +74,7 @@ int benchmark_controls(int argc, char** argv) {
   GenerationNetwork network(model.params, num_outputs);
   network.set_threads(threads);
   magenta::NoteSequence primer;
-  primer.set_ticks_per_quarter(220);
+  primer.set_ticks_per_quarter(kTicksPerQuarter);
   auto generate = [&](const ControlSchedule& controls) {
     GenerateOptions options;
     options.start_time = 0;

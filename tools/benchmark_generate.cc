@@ -8,31 +8,17 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <vector>
 
 #include "base/error.h"
 #include "base/flags.h"
 #include "benchmark_case.h"
-#include "generate/generation_network.h"
+#include "nn/generation_network.h"
 #include "generate/sampler.h"
 #include "nn/isa.h"
 
 namespace prnn {
 namespace {
-
-std::vector<int> parse_layers(const std::string& text) {
-  std::vector<int> layers;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    try {
-      layers.push_back(std::stoi(item));
-    } catch (const std::exception&) {
-      throw UsageError("--layers: '" + text + "' is not a comma-separated list of sizes");
-    }
-  }
-  return layers;
-}
 
 int benchmark_generate(int argc, char** argv) {
   int batch = 1, steps = 2000, vocab = 388, threads = 1;
@@ -54,7 +40,7 @@ int benchmark_generate(int argc, char** argv) {
   const WeightFormat format = parse_weight_format(weights, "--weights");
   if (batch < 1 || steps < 1 || vocab < 2)
     throw UsageError("--batch, --steps, --vocab must be positive");
-  NetworkShape shape{InputLayout{0, {vocab}}, parse_layers(layers_text), {vocab}};
+  NetworkShape shape{InputLayout{0, {vocab}}, layer_list(layers_text), {vocab}};
   validate_network_shape(shape);
   ParamArena params(shape);
   glorot_uniform_init(params, 1);

@@ -11,7 +11,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 
 #include "base/error.h"
 #include "base/flags.h"
@@ -23,20 +22,6 @@
 
 namespace prnn {
 namespace {
-
-std::vector<int> parse_sizes(const std::string& text) {
-  std::vector<int> sizes;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    try {
-      sizes.push_back(std::stoi(item));
-    } catch (const std::exception&) {
-      throw UsageError("--layers: '" + text + "' is not a comma-separated list of sizes");
-    }
-  }
-  return sizes;
-}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -68,7 +53,7 @@ int benchmark_train(int argc, char** argv) {
   if (batch_size % comm->size() != 0) throw UsageError("--batch must be a multiple of the ranks");
   const int global_batch = batch_size;
   batch_size /= comm->size();
-  NetworkShape shape{{0, {vocab}}, parse_sizes(layers_text), {vocab}};
+  NetworkShape shape{{0, {vocab}}, layer_list(layers_text), {vocab}};
   validate_network_shape(shape);
   TrainingStep step(shape, {.precision = parse_precision(precision_text),
                             .dropout_keep_prob = static_cast<float>(keep_prob),

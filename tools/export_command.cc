@@ -6,9 +6,9 @@
 #include "base/error.h"
 #include "base/flags.h"
 #include "cli/command.h"
-#include "train/checkpoint.h"
-#include "train/config_mapping.h"
-#include "train/run_dir.h"
+#include "model/checkpoint.h"
+#include "model/config_mapping.h"
+#include "model/run_dir.h"
 
 namespace prnn {
 namespace {

@@ -1,6 +1,8 @@
 // `performance_rnn train` (also `performance_rnn_train`): Magenta's training and eval
 // job. Flags follow magenta/models/performance_rnn/performance_rnn_train.py; the
 // library does the work (src/train/trainer.h).
+#include <atomic>
+#include <csignal>
 #include <memory>
 
 #include "base/error.h"
@@ -12,6 +14,36 @@
 
 namespace prnn {
 namespace {
+
+// SIGINT/SIGTERM: the trainer ends after its current step with a final checkpoint.
+std::atomic<bool> g_stop_requested{false};
+extern "C" void request_stop(int) { g_stop_requested = true; }
+
+// The handlers are installed while the run lasts and the defaults restored after it.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+  }
+  ~StopOnSignal() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+};
+
+// Runs the job of --eval or the training; the process exit status.
+int run_job(const TrainOptions& options, Communicator& comm, bool eval) {
+  if (eval) {
+    run_eval(options);
+    return 0;
+  }
+  StopOnSignal stop_on_signal;
+  run_training(options, comm);
+  return 0;
+}
 
 int train_body(int argc, char** argv) {
   TrainOptions options;
@@ -93,13 +125,14 @@ int train_body(int argc, char** argv) {
   options.precision = parse_precision(precision);
   options.seed = static_cast<uint64_t>(seed);
   options.warm_start_file = warm_start_bundle_file;
+  options.stop_requested = &g_stop_requested;
   std::unique_ptr<Communicator> comm = make_communicator(overlap_allreduce);
-  if (comm->size() == 1) return eval ? run_eval(options) : run_training(options, *comm);
+  if (comm->size() == 1) return run_job(options, *comm, eval);
   // Several ranks: each reports an error before MPI_Finalize (comm's destructor, where the
   // ranks meet), so mpirun, which stops the job at the first exit, cuts no report short.
   try {
     if (eval) throw UsageError("--eval runs in one process; start it without mpirun");
-    return run_training(options, *comm);
+    return run_job(options, *comm, false);
   } catch (const InputError& e) {
     return report_error("train", e);
   }

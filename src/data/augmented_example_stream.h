@@ -9,8 +9,9 @@
 //   drawn again) → encoding (optional conditioning: enabled or disabled at random).
 // Sustain is applied once, when the sequences are loaded.
 //
-// make_eval_examples is the eval pipeline on one sequence: 30 s segments, no stretch or
-// transposition, at most max_events events, segments under min_events dropped.
+// make_eval_examples is the eval pipeline (data/eval_pipeline.h) on one sustained sequence,
+// encoded: kEvalSplitSeconds segments, no stretch or transposition, at most max_events
+// events, segments under min_events dropped.
 //
 // load_sustained_sequences reads a NoteSequence TFRecord, a music file or a folder of them
 // (sub-folders with `recursive`, see music_file_listing.h); unreadable files are reported
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "data/eval_pipeline.h"
 #include "data/example_stream.h"
 #include "proto/music.pb.h"
 
@@ -32,9 +34,9 @@ struct AugmentationOptions {
   double min_stretch = 0.95;
   double max_stretch = 1.05;
   int max_transpose = 3;
-  double window_seconds = 30.0;
-  int max_events = 512;
-  int min_events = 32;
+  double window_seconds = kEvalSplitSeconds;  // data/eval_pipeline.h
+  int max_events = kEvalMaxEvents;
+  int min_events = kEvalMinEvents;
 };
 
 using SequenceList = std::vector<magenta::NoteSequence>;

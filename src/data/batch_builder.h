@@ -1,11 +1,11 @@
-// Pads encoded examples into one time-major Batch (data/batch.h): T = the longest
+// Pads encoded examples into one time-major Batch (nn/batch.h): T = the longest
 // example, padding positions hold dense 0, one-hot index −1 and label −1.
 // Reuses `out`'s buffers (no allocation once they are large enough). Thread-compatible.
 #pragma once
 
 #include <span>
 
-#include "data/batch.h"
+#include "nn/batch.h"
 #include "performance/encoder.h"
 
 namespace prnn {

@@ -16,7 +16,7 @@
 #include <mutex>
 #include <thread>
 
-#include "data/batch.h"
+#include "nn/batch.h"
 #include "data/example_stream.h"
 #include "performance/config.h"
 

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "data/dataset_pipeline.h"
-#include "data/statistics.h"
+#include "base/statistics.h"
 
 namespace prnn {
 

@@ -1,5 +1,5 @@
 // The dataset pipeline of performance_rnn_create_dataset for one input NoteSequence
-// (REFERENCE.md §8): sustain → stretch → split (30 s) → quantize (100 steps/s) →
+// (doc/magenta.md §8): sustain → stretch → split (30 s) → quantize (100 steps/s) →
 // transpose → extract (32..512 events) → encode, with training-only augmentation
 // (stretch ×{0.95,0.975,1,1.025,1.05}, transposition −3..+3). Output order per input is
 // Magenta's: stretch, then segment, then transposition, then (optional conditioning)
@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "data/statistics.h"
+#include "base/statistics.h"
+#include "data/eval_pipeline.h"
 #include "performance/config.h"
 #include "performance/encoder.h"
 #include "performance/extractor.h"
@@ -27,10 +28,10 @@ enum class Split { kTraining, kEval };
 const char* split_name(Split split);  // "training" / "eval"
 
 struct DatasetOptions {
-  int min_events = 32;
-  int max_events = 512;
-  int steps_per_second = 100;
-  double split_hop_seconds = 30.0;
+  int min_events = kEvalMinEvents;  // the eval pipeline's limits apply to both splits
+  int max_events = kEvalMaxEvents;
+  int steps_per_second = kStepsPerSecond;
+  double split_hop_seconds = kEvalSplitSeconds;
   // Magenta's one-hot float layout instead of the compact one (doc/formats/sequence_examples.md).
   bool onehot_inputs = false;
 };

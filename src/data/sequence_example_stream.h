@@ -22,7 +22,7 @@
 
 #include "data/example_stream.h"
 #include "data/sequence_example_decoder.h"
-#include "music/tfrecord.h"
+#include "base/tfrecord.h"
 
 namespace prnn {
 

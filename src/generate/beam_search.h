@@ -1,5 +1,5 @@
 // Event generation by sampling with beam search, exactly as Magenta's beam_search.py and
-// EventSequenceRnnModel._generate_events (REFERENCE.md §10), with the entries of every
+// EventSequenceRnnModel._generate_events (doc/magenta.md §10), with the entries of every
 // output advanced together as one batch of network streams.
 //
 // For each output: the beam starts as beam_size copies of the primer (score 0). The first
@@ -25,7 +25,7 @@
 #include <span>
 #include <vector>
 
-#include "generate/generation_network.h"
+#include "nn/generation_network.h"
 #include "generate/sampler.h"
 
 namespace prnn {
@@ -51,7 +51,7 @@ struct BeamSearchOptions {
 
 // One output being generated, kept between calls (the fill loop's passes).
 struct GeneratedSequence {
-  // Events, primer first, each as one class per head (K = network heads values per
+  // Events, primer first, each as one class per head (Y = network heads values per
   // event: 1 for the one-hot configs, 6 for the note encoding); never empty.
   std::vector<int> events;
   int64_t elapsed_steps = 0;  // time steps covered by `events` (sum of time shifts)

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "base/error.h"
-#include "data/statistics.h"
+#include "base/statistics.h"
 #include "generate/sampler.h"
 #include "music/sequences.h"
 #include "performance/encoder.h"
@@ -12,12 +12,8 @@
 namespace prnn {
 namespace {
 
-constexpr double kSplitSeconds = 30.0;
-constexpr int kMinEvents = 32;
-constexpr int kMaxEvents = 512;
-
 // Teacher-forced NLL of B examples advanced together; shorter ones simply stop counting.
-// Labels are K = heads values per step; an event's NLL is the sum over its heads.
+// Labels are Y = heads values per step; an event's NLL is the sum over its heads.
 void score_batch(GenerationNetwork& network, const PerformanceConfig& config,
                  const std::vector<EncodedExample>& examples, PerformanceScore& score) {
   const int streams = static_cast<int>(examples.size());
@@ -82,26 +78,6 @@ size_t num_events(const AnyPerformance& any) {
 }
 
 }  // namespace
-
-std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& sequence,
-                                              const PerformanceConfig& config) {
-  std::vector<AnyPerformance> out;
-  Statistics statistics;
-  ExtractionOptions extraction;
-  extraction.num_velocity_bins = config.num_velocity_bins;
-  extraction.note_performance = config.note_performance();
-  extraction.min_events = kMinEvents;
-  extraction.max_events = kMaxEvents;
-  for (const auto& segment :
-       split_note_sequence(apply_sustain_control_changes(sequence), kSplitSeconds)) {
-    std::optional<magenta::NoteSequence> kept =
-        transpose_within_range(quantize_note_sequence_absolute(segment, kStepsPerSecond), 0);
-    if (!kept) continue;
-    std::optional<AnyPerformance> p = extract_performance(*kept, extraction, &statistics);
-    if (p) out.push_back(std::move(*p));
-  }
-  return out;
-}
 
 PerformanceScore score_performances(GenerationNetwork& network, const PerformanceConfig& config,
                                     const std::vector<AnyPerformance>& performances,

@@ -2,9 +2,7 @@
 // assigns to real music, as `performance_rnn evaluate` reports it, and Magenta's
 // performance_log_likelihood of one performance.
 //
-// eval_performances runs a NoteSequence through the dataset pipeline's eval stages
-// (sustain, 30 s split, absolute quantization at 100 steps/s, transposition 0 with its range
-// check, extraction: one program, at most 512 events, at least 32; no augmentation).
+// eval_performances (data/eval_pipeline.h) gives the performances to score.
 // score_performances feeds each performance with teacher forcing (inputs as in training:
 // event t with the controls extracted at t+1) and sums −log p(event t+1), temperature 1.
 // For the note encoding (NotePerformances) an event's log p is the sum over its six heads
@@ -15,7 +13,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "generate/generation_network.h"
+#include "data/eval_pipeline.h"
+#include "nn/generation_network.h"
 #include "performance/config.h"
 #include "performance/control_signals.h"
 #include "performance/extractor.h"
@@ -30,10 +29,6 @@ struct PerformanceScore {
   double seconds = 0;  // time covered by the predicted events
   int performances = 0;
 };
-
-// Performances of the config's kind: NotePerformances for the note encoding.
-std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& sequence,
-                                              const PerformanceConfig& config);
 
 // REQUIRES: network built for `config`, performances of the config's kind.
 // `disable_conditioning`: optional-conditioning configs see the disable flag set (and no

@@ -10,18 +10,19 @@
 #include "base/error.h"
 #include "base/file.h"
 #include "base/log.h"
-#include "bundle/generator_bundle.h"
+#include "model/generator_bundle.h"
 #include "generate/control_flags.h"
 #include "generate/control_midi.h"
-#include "generate/generation_model.h"
+#include "model/generation_model.h"
 #include "generate/performance_generator.h"
 #include "generate/primer.h"
-#include "generate/shipped_models.h"
+#include "model/shipped_models.h"
 #include "music/midi_reader.h"
 #include "music/midi_writer.h"
+#include "music/sequences.h"
 #include "render/render_files.h"
-#include "train/hparams.h"
-#include "train/run_dir.h"
+#include "model/hparams.h"
+#include "model/run_dir.h"
 
 namespace prnn {
 namespace {
@@ -103,7 +104,7 @@ magenta::NoteSequence build_primer(const GenerateJob& job) {
     return midi_to_note_sequence(read_file(job.primer_midi), job.primer_midi);
   log_warn("No priming sequence specified. Defaulting to empty sequence.");
   magenta::NoteSequence primer;
-  primer.set_ticks_per_quarter(220);
+  primer.set_ticks_per_quarter(kTicksPerQuarter);
   return primer;
 }
 

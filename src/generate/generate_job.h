@@ -2,7 +2,7 @@
 // primer and controls, generate every output in one batch and write the MIDI files
 // (`output_dir/YYYY-mm-dd_HHMMSS_<i>.mid`, i from 1, zero-padded to the digits of
 // num_outputs, each written atomically after all outputs are generated; with `render`,
-// NAME.wav/.svg/.png beside each), or save a generator bundle. Flag semantics are Magenta's (REFERENCE.md §10) plus the extras
+// NAME.wav/.svg/.png beside each), or save a generator bundle. Flag semantics are Magenta's (doc/magenta.md §10) plus the extras
 // documented on each field. Throws UsageError/InputError with the flag or file named; on
 // an error no MIDI file is left behind.
 #pragma once
@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "generate/generation_network.h"
-#include "generate/generation_model.h"
+#include "nn/generation_network.h"
+#include "model/generation_model.h"
 #include "generate/performance_generator.h"
 #include "proto/music.pb.h"
 
@@ -21,7 +21,7 @@ namespace prnn {
 
 struct GenerateJob {
   // Model: at most one of bundle_file / checkpoint / run_dir; none = a shipped model, the
-  // conditioned one when a control is given (generate/shipped_models.h).
+  // conditioned one when a control is given (model/shipped_models.h).
   std::string run_dir, bundle_file, checkpoint;
   bool save_generator_bundle = false;
   std::string bundle_description;

@@ -61,7 +61,7 @@ struct PrimedGeneration {
   std::function<int64_t(const GeneratedSequence&)> num_steps;
 };
 
-// Magenta's fill loop (REFERENCE.md §10, _generate step 7): while a sequence is shorter
+// Magenta's fill loop (doc/magenta.md §10, _generate step 7): while a sequence is shorter
 // than total_steps, ask for ceil(4 · max(1, mean density) · remaining / 100) more events.
 // Each pass groups the outputs that need the same number of new events. Returns the
 // sequences and the events asked for in each pass of each output.

@@ -1,4 +1,4 @@
-// Magenta's PerformanceRnnSequenceGenerator._generate (REFERENCE.md §10) on our engine:
+// Magenta's PerformanceRnnSequenceGenerator._generate (doc/magenta.md §10) on our engine:
 // extends a primer NoteSequence over a generate section [start, end) seconds.
 //
 //   gen_start = q(start, cutoff 0), gen_end = q(end, cutoff 1); the primer's performance
@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "generate/beam_search.h"
-#include "generate/generation_network.h"
+#include "nn/generation_network.h"
 #include "performance/config.h"
 #include "performance/control_signals.h"
 #include "proto/music.pb.h"

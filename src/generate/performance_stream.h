@@ -24,7 +24,7 @@
 #include <span>
 #include <vector>
 
-#include "generate/generation_network.h"
+#include "nn/generation_network.h"
 #include "generate/note_event_queue.h"
 #include "generate/sampler.h"
 #include "performance/config.h"

@@ -2,11 +2,11 @@
 
 #include "base/error.h"
 #include "generate/literal_list.h"
+#include "music/sequences.h"
 
 namespace prnn {
 namespace {
 
-constexpr int kTicksPerQuarter = 220;
 constexpr double kQuarterSeconds = 0.5;       // 120 qpm
 constexpr double kMelodyStepSeconds = 0.125;  // 4 steps per quarter
 constexpr int kMelodyNoteOff = -1;

@@ -16,6 +16,7 @@
 
 #include "base/error.h"
 #include "music/abc_tokens.h"
+#include "music/sequences.h"
 
 namespace prnn {
 namespace {
@@ -23,7 +24,6 @@ namespace {
 using magenta::NoteSequence;
 using Key = NoteSequence::KeySignature;
 
-constexpr int kTicksPerQuarter = 220;
 constexpr double kDefaultQpm = 120.0;
 constexpr int kDefaultVelocity = 90;  // !mf!
 

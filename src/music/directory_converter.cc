@@ -7,7 +7,7 @@
 #include "base/file.h"
 #include "base/sha1.h"
 #include "music/note_sequence_source.h"
-#include "music/tfrecord.h"
+#include "base/tfrecord.h"
 
 namespace prnn {
 namespace {

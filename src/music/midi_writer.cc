@@ -10,11 +10,11 @@
 #include "base/error.h"
 #include "base/file.h"
 #include "music/general_midi.h"
+#include "music/sequences.h"
 
 namespace prnn {
 namespace {
 
-constexpr int kDefaultTicksPerQuarter = 220;
 constexpr double kDefaultQpm = 120.0;
 constexpr int kDrumChannel = 9;
 constexpr double kMaxSeconds = 1e9;  // keeps every tick well inside int64
@@ -98,7 +98,7 @@ class Writer {
   Writer(const magenta::NoteSequence& sequence, const MidiWriteOptions& options)
       : sequence_(sequence),
         resolution_(sequence.ticks_per_quarter() > 0 ? sequence.ticks_per_quarter()
-                                                     : kDefaultTicksPerQuarter),
+                                                     : kTicksPerQuarter),
         name_(!sequence.id().empty()         ? sequence.id()
               : !sequence.filename().empty() ? sequence.filename()
                                              : std::string("NoteSequence")),

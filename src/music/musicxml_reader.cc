@@ -17,12 +17,12 @@
 #include "music/musicxml_chord_symbol.h"
 #include "music/musicxml_repeats.h"
 #include "music/mxl_container.h"
+#include "music/sequences.h"
 #include "music/xml_text.h"
 
 namespace prnn {
 namespace {
 
-constexpr int kTicksPerQuarter = 220;
 constexpr double kDefaultQpm = 120.0;
 constexpr int kDefaultVelocity = 64;
 constexpr int64_t kMaxDivisions = int64_t{1} << 30;

@@ -11,7 +11,7 @@
 
 #include "base/error.h"
 #include "base/log.h"
-#include "music/tfrecord.h"
+#include "base/tfrecord.h"
 
 namespace prnn {
 namespace {
@@ -44,10 +44,11 @@ std::vector<NoteSequenceItem> convert_file(const MusicFileListing& listing,
       NoteSequenceItem& item = items.emplace_back(base);
       item.error = std::move(error);
     }
-  } catch (const std::exception& e) {
-    // InputError names the file itself; anything else (e.g. bad_alloc) gets the name here.
+  } catch (const InputError& e) {
+    // The file is bad (the error names it). Anything else (bad_alloc, a logic error) is
+    // not this file's fault and goes on to the command's "internal error".
     NoteSequenceItem& item = items.emplace_back(base);
-    item.error = dynamic_cast<const InputError*>(&e) ? e.what() : base.path + ": " + e.what();
+    item.error = e.what();
   }
   return items;
 }

@@ -1,5 +1,5 @@
 // Operations on NoteSequences used by the dataset pipeline, online augmentation and
-// generation, with note_seq's semantics (REFERENCE.md §4).
+// generation, with note_seq's semantics (doc/magenta.md §4).
 //
 // All functions are pure: they take a sequence by const reference and return new
 // sequences; they are thread-safe for distinct outputs. Outside input that the
@@ -23,6 +23,9 @@ class NegativeTimeError : public InputError {
  public:
   using InputError::InputError;
 };
+
+// note_seq's STANDARD_PPQ: the ticks per quarter note of every NoteSequence we make.
+inline constexpr int kTicksPerQuarter = 220;
 
 // Sequences longer than this (in seconds) are rejected by split_note_sequence, so a
 // huge time cannot turn into millions of segments.

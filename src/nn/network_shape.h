@@ -13,7 +13,7 @@
 #include <numeric>
 #include <vector>
 
-#include "nn/input_layout.h"
+#include "performance/input_layout.h"
 
 namespace prnn {
 

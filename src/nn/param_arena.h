@@ -3,11 +3,11 @@
 // zeroing, clipping, the optimizer and checkpointing are flat loops over `values`.
 //
 // Tensors, in this order, with Magenta's TensorFlow variable names:
-//   rnn/multi_rnn_cell/cell_K/basic_lstm_cell/kernel  [I_K + H_K, 4 H_K]
-//       rows: the layer's input rows (for K = 0 in InputLayout order: dense values, then
-//       each one-hot group's classes), then the H_K recurrent rows;
-//       columns: gates i, j, f, o, each H_K wide (TensorFlow BasicLSTMCell order).
-//   rnn/multi_rnn_cell/cell_K/basic_lstm_cell/bias    [1, 4 H_K]
+//   rnn/multi_rnn_cell/cell_l/basic_lstm_cell/kernel  [I_l + H_l, 4 H_l]
+//       rows: the layer's input rows (for l = 0 in InputLayout order: dense values, then
+//       each one-hot group's classes), then the H_l recurrent rows;
+//       columns: gates i, j, f, o, each H_l wide (TensorFlow BasicLSTMCell order).
+//   rnn/multi_rnn_cell/cell_l/basic_lstm_cell/bias    [1, 4 H_l]
 //   fully_connected/weights                           [H_top, V]
 //   fully_connected/biases                            [1, V]
 // An arena owns its buffer; copying copies it. Not thread-safe for concurrent writes.

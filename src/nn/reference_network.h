@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "data/batch.h"
+#include "nn/batch.h"
 #include "nn/param_arena.h"
 
 namespace prnn {

@@ -247,7 +247,7 @@ struct TrainingStep::Impl {
     return softmax_cross_entropy(loss);
   }
 
-  void backward(const ParamArena& params, const Batch& batch, uint64_t seed, ParamArena& grads,
+  void backward(const Batch& batch, uint64_t seed, ParamArena& grads,
                 const std::function<void(std::span<float>)>& on_ready) {
     auto report = [&](const TensorSpec& first, const TensorSpec& last) {
       if (!on_ready) return;
@@ -322,7 +322,7 @@ BatchStats TrainingStep::compute_gradients(const ParamArena& params, const Batch
   PRNN_CHECK(params.same_layout(grads) && params.shape() == impl_->shape);
   impl_->prepare(batch, impl_->options.dropout_keep_prob < 1.0f);
   BatchStats stats = impl_->forward(params, batch, dropout_seed, true, gradient_options.divisor);
-  impl_->backward(params, batch, dropout_seed, grads, gradient_options.on_ready);
+  impl_->backward(batch, dropout_seed, grads, gradient_options.on_ready);
   return stats;
 }
 

@@ -22,7 +22,7 @@
 #include <span>
 #include <vector>
 
-#include "data/batch.h"
+#include "nn/batch.h"
 #include "nn/batch_stats.h"
 #include "nn/network_shape.h"
 #include "nn/param_arena.h"

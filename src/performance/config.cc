@@ -30,7 +30,7 @@ NoteEncodingSizes note_encoding_sizes(int max_shift_steps, int max_duration_step
 }
 
 int PerformanceConfig::num_event_classes() const {
-  return 256 + kDefaultMaxShiftSteps + num_velocity_bins;
+  return kFirstTimeShiftClass + kDefaultMaxShiftSteps + num_velocity_bins;
 }
 
 int PerformanceConfig::control_size() const {
@@ -90,7 +90,9 @@ int64_t PerformanceConfig::labels_to_num_steps(std::span<const int64_t> labels) 
     return steps;
   }
   for (int64_t label : labels) {
-    if (label >= 256 && label < 256 + kDefaultMaxShiftSteps) steps += label - 255;
+    if (label >= kFirstTimeShiftClass && label <= kNoEventClass) {
+      steps += label - kTimeShiftOffset;
+    }
   }
   return steps;
 }

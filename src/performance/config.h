@@ -12,7 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "nn/input_layout.h"
+#include "performance/input_layout.h"
+#include "performance/performance.h"
 
 namespace prnn {
 
@@ -49,7 +50,7 @@ struct PerformanceConfig {
   // Width of our compact per-step input: dense floats then one index per group.
   int compact_input_size() const;
   // The "no event" label used by the event/no-event accuracies (TS max = 355).
-  int no_event_class() const { return 355; }
+  int no_event_class() const { return kNoEventClass; }
   // The control signal names Magenta's generator uses ("notes_per_second", ...).
   std::vector<std::string> control_signal_names() const;
   // Time steps covered by a label sequence (num_heads() values per step).

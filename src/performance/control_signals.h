@@ -1,4 +1,4 @@
-// Control signals of the conditioned configs (REFERENCE.md §7): note density and
+// Control signals of the conditioned configs (doc/magenta.md §7): note density and
 // pitch-class histogram, one value per event, computed exactly as note_seq does (a
 // value is recomputed only at event 0 and after a time shift, else copied), and their
 // encodings into the dense part of the network input.

@@ -23,21 +23,23 @@ int event_to_class(const PerformanceEvent& event, int max_shift_steps) {
     case EventType::kNoteOn:
       return event.value;
     case EventType::kNoteOff:
-      return 128 + event.value;
+      return kNoteOffOffset + event.value;
     case EventType::kTimeShift:
-      return 255 + event.value;
+      return kTimeShiftOffset + event.value;
     case EventType::kVelocity:
-      return 255 + max_shift_steps + event.value;
+      return kTimeShiftOffset + max_shift_steps + event.value;
   }
   return 0;
 }
 
 PerformanceEvent class_to_event(int index, int max_shift_steps) {
   PRNN_CHECK(index >= 0);
-  if (index < 128) return {EventType::kNoteOn, index};
-  if (index < 256) return {EventType::kNoteOff, index - 128};
-  if (index < 256 + max_shift_steps) return {EventType::kTimeShift, index - 255};
-  return {EventType::kVelocity, index - 255 - max_shift_steps};
+  if (index < kNoteOffOffset) return {EventType::kNoteOn, index};
+  if (index < kFirstTimeShiftClass) return {EventType::kNoteOff, index - kNoteOffOffset};
+  if (index < kFirstTimeShiftClass + max_shift_steps) {
+    return {EventType::kTimeShift, index - kTimeShiftOffset};
+  }
+  return {EventType::kVelocity, index - kTimeShiftOffset - max_shift_steps};
 }
 
 std::array<int, 6> note_event_to_classes(const NoteEvent& event, const NoteEncodingSizes& s) {

@@ -1,4 +1,4 @@
-// Event encodings of every configuration (REFERENCE.md §6): events to class indices
+// Event encodings of every configuration (doc/magenta.md §6): events to class indices
 // and back, and per-step network inputs laid out as the config's InputLayout.
 //
 // A step's input is produced in two parts: `dense` (layout.dense_size floats: the
@@ -23,7 +23,8 @@
 
 namespace prnn {
 
-// One-hot family: ON p → p, OFF p → 128+p, TS s → 255+s, VEL b → 255+max_shift+b.
+// One-hot family (the offsets are in performance/performance.h): ON p → p,
+// OFF p → 128+p, TS s → 255+s, VEL b → 255+max_shift+b.
 int event_to_class(const PerformanceEvent& event, int max_shift_steps = kDefaultMaxShiftSteps);
 // REQUIRES 0 <= index < num classes.
 PerformanceEvent class_to_event(int index, int max_shift_steps = kDefaultMaxShiftSteps);

@@ -1,5 +1,5 @@
 // Performance extraction from one quantized NoteSequence, as Magenta's
-// extract_performances / PerformanceExtractor (REFERENCE.md §8 step 7): instruments
+// extract_performances / PerformanceExtractor (doc/magenta.md §8 step 7): instruments
 // merged, a sequence with more than one program yields nothing, the event list is
 // truncated to max_events and dropped if shorter than min_events.
 //
@@ -15,7 +15,7 @@
 #include <string>
 #include <variant>
 
-#include "data/statistics.h"
+#include "base/statistics.h"
 #include "performance/note_performance.h"
 #include "performance/performance.h"
 #include "proto/music.pb.h"

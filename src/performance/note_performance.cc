@@ -1,3 +1,4 @@
+#include "music/sequences.h"
 #include "performance/note_performance.h"
 
 #include <algorithm>
@@ -60,7 +61,7 @@ magenta::NoteSequence NotePerformance::to_sequence(int instrument,
   const double seconds_per_step = 1.0 / steps_per_second_;
   const double start_time = start_step_ * seconds_per_step;
   magenta::NoteSequence sequence;
-  sequence.set_ticks_per_quarter(220);
+  sequence.set_ticks_per_quarter(kTicksPerQuarter);
   const int note_program = program ? *program : program_info_.program.value_or(0);
   const bool is_drum = program_info_.is_drum.value_or(false);
   int64_t step = 0;

@@ -1,4 +1,4 @@
-// NotePerformance: note_seq's note-tuple representation (REFERENCE.md §5 "Variants"),
+// NotePerformance: note_seq's note-tuple representation (doc/magenta.md §5 "Variants"),
 // used by the performance_with_dynamics_and_note_encoding config. Each event is one note:
 // (time shift from the previous onset, pitch, velocity bin, duration in steps).
 //

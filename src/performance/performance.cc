@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "base/error.h"
+#include "music/sequences.h"
 
 namespace prnn {
 namespace {
@@ -214,7 +215,7 @@ magenta::NoteSequence Performance::to_sequence(int velocity, int instrument,
   const double seconds_per_step = 1.0 / steps_per_second_;
   const double start_time = start_step_ * seconds_per_step;
   magenta::NoteSequence sequence;
-  sequence.set_ticks_per_quarter(220);
+  sequence.set_ticks_per_quarter(kTicksPerQuarter);
   const int note_program = program ? *program : program_info_.program.value_or(0);
   const bool is_drum = program_info_.is_drum.value_or(false);
 

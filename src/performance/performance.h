@@ -1,5 +1,5 @@
 // Performance: a polyphonic piece as note_seq's absolute-time event list
-// (REFERENCE.md §5): NOTE_ON/NOTE_OFF pitch 0–127, TIME_SHIFT 1–max_shift steps of
+// (doc/magenta.md §5): NOTE_ON/NOTE_OFF pitch 0–127, TIME_SHIFT 1–max_shift steps of
 // 1/steps_per_second s, VELOCITY bin 1–num_velocity_bins.
 //
 // A Performance is a plain value (copyable, not thread-safe for concurrent mutation).
@@ -25,12 +25,24 @@ struct PerformanceEvent {
   bool operator==(const PerformanceEvent&) const = default;
 };
 
-// "ON60", "OFF60", "TS10", "VEL5": the notation of REFERENCE.md.
+// "ON60", "OFF60", "TS10", "VEL5": the notation of doc/magenta.md §5.
 std::string to_string(const PerformanceEvent& event);
 // Space-separated to_string of each event.
 std::string events_to_string(const std::vector<PerformanceEvent>& events);
 
 inline constexpr int kDefaultMaxShiftSteps = 100;
+
+// The one-hot event classes (Magenta's PerformanceOneHotEncoding, 128 pitches): NOTE_ON p
+// is class p, NOTE_OFF p is kNoteOffOffset + p, TIME_SHIFT s (1..max_shift) is
+// kTimeShiftOffset + s, VELOCITY b (1..bins) is kTimeShiftOffset + max_shift + b. With the
+// default 100 shift steps the time shifts are 256..355 and the velocities start at 356.
+inline constexpr int kNumPitches = 128;
+inline constexpr int kNoteOffOffset = kNumPitches;             // 128
+inline constexpr int kTimeShiftOffset = 2 * kNumPitches - 1;   // 255: TS 1 is class 256
+inline constexpr int kFirstTimeShiftClass = kTimeShiftOffset + 1;
+// The longest time shift at the default shift steps (355): the "no event" label of the
+// event/no-event accuracies.
+inline constexpr int kNoEventClass = kTimeShiftOffset + kDefaultMaxShiftSteps;
 inline constexpr int kStepsPerSecond = 100;
 inline constexpr double kDefaultMaxNoteDurationSeconds = 5.0;
 

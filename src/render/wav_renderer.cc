@@ -29,7 +29,7 @@ constexpr int kSustainPedal = 64;
 // current call are collected here so that an InputError can quote them.
 thread_local std::string fluid_messages;
 
-void collect_message(int level, const char* message, void*) {
+void collect_message(int, const char* message, void*) {
   if (!fluid_messages.empty()) fluid_messages += "; ";
   fluid_messages += message;
 }

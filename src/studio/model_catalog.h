@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "generate/generation_model.h"
-#include "generate/shipped_models.h"
+#include "model/generation_model.h"
+#include "model/shipped_models.h"
 
 namespace prnn {
 

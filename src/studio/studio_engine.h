@@ -28,7 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "generate/generation_network.h"
+#include "nn/generation_network.h"
 #include "generate/sampler.h"
 #include "performance/control_signals.h"
 #include "performance/encoder.h"

@@ -5,7 +5,7 @@
 
 #include "base/error.h"
 #include "base/file.h"
-#include "train/checkpoint.h"
+#include "model/checkpoint.h"
 
 namespace prnn {
 namespace {

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "base/error.h"
+#include "base/number.h"
 #if PRNN_WITH_MPI
 #include "train/mpi_communicator.h"
 #endif
@@ -12,7 +13,13 @@ namespace {
 
 [[maybe_unused]] int mpirun_world_size() {
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"}) {
-    if (const char* value = std::getenv(name)) return std::atoi(value);
+    if (const char* value = std::getenv(name)) {
+      std::optional<int> size = parse_int(value);
+      if (!size || *size < 0) {
+        throw InputError(std::string("$") + name + ": '" + value + "' is not a process count");
+      }
+      return *size;
+    }
   }
   return 0;
 }

@@ -10,7 +10,7 @@
 
 #include <cstdint>
 
-#include "train/hparams.h"
+#include "model/hparams.h"
 
 namespace prnn {
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "base/error.h"
-#include "music/tfrecord.h"
+#include "base/tfrecord.h"
 #include "proto/tf_event.pb.h"
 
 namespace prnn {

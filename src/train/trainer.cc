@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -19,10 +18,10 @@
 #include "nn/softmax_xent.h"
 #include "nn/training_step.h"
 #include "train/best_checkpoint.h"
-#include "train/checkpoint.h"
+#include "model/checkpoint.h"
 #include "train/data_parallel.h"
 #include "train/learning_rate.h"
-#include "train/run_dir.h"
+#include "model/run_dir.h"
 #include "train/summary_writer.h"
 #include "train/warm_start.h"
 
@@ -30,10 +29,6 @@ namespace prnn {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::atomic<bool> g_stop_requested{false};
-
-extern "C" void request_stop(int) { g_stop_requested = true; }
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -101,7 +96,7 @@ class Trainer {
               AdamOptions{.learning_rate = static_cast<float>(options.hparams.learning_rate)}),
         grads_(params_.shape()) {}
 
-  int run();
+  void run();
 
  private:
   void restore_or_initialise();
@@ -181,7 +176,7 @@ void Trainer::check_finite(const BatchStats& stats, double gradient_norm) {
                    "training data for broken examples");
 }
 
-int Trainer::run() {
+void Trainer::run() {
   const bool chief = comm_.rank() == 0;
   const int ranks = comm_.size();
   if (!chief && log_level() < LogLevel::kWarn) set_log_level("WARN");
@@ -190,7 +185,11 @@ int Trainer::run() {
     throw UsageError("batch_size " + std::to_string(batch_size) + " is the global batch and must " +
                      "be a multiple of the number of ranks, " + std::to_string(ranks));
   }
-  if (chief) std::filesystem::create_directories(train_dir_);
+  if (chief) {
+    std::error_code error;
+    std::filesystem::create_directories(train_dir_, error);
+    if (error) throw InputError(train_dir_ + ": cannot create the directory: " + error.message());
+  }
   // The eval job's early-stop file (train/best_checkpoint.h): rank 0 reads it, and every
   // rank stops at the next step's agreement.
   bool early_stop_requested = false;
@@ -201,7 +200,7 @@ int Trainer::run() {
   restore_or_initialise();
   if (options_.num_training_steps > 0 && state_.global_step >= options_.num_training_steps) {
     log_info("already at step " + std::to_string(state_.global_step) + " >= --num_training_steps");
-    return 0;
+    return;
   }
   // Each rank: its shard of the data, its own data and dropout streams (rank 0 of a run
   // of one keeps the single-process seeds).
@@ -226,8 +225,9 @@ int Trainer::run() {
   std::optional<SummaryWriter> summaries;
   if (chief) summaries.emplace(train_dir_);
 
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
+  auto stop_requested = [&] {
+    return options_.stop_requested && options_.stop_requested->load(std::memory_order_relaxed);
+  };
   const int64_t first_step = state_.global_step;
   const auto run_start = Clock::now();
   auto last_save = Clock::now();
@@ -256,7 +256,7 @@ int Trainer::run() {
     }
   };
 
-  while (!(ranks == 1 && g_stop_requested) &&
+  while (!(ranks == 1 && stop_requested()) &&
          (options_.num_training_steps == 0 || state_.global_step < options_.num_training_steps)) {
     std::string data_error = chief_error;
     try {
@@ -270,7 +270,7 @@ int Trainer::run() {
         comm_,
         count_predictions(batch.labels.data(),
                           int64_t{batch.batch_size} * batch.max_length * batch.num_heads),
-        g_stop_requested || early_stop_requested, data_error);
+        stop_requested() || early_stop_requested, data_error);
     if (agreement.stop) break;
     gradient_options.divisor = agreement.global_predictions;
     BatchStats stats = step.compute_gradients(
@@ -352,9 +352,6 @@ int Trainer::run() {
                   1e3 * allreduce_wait / std::max<int64_t>(1, state_.global_step - first_step));
     log_info(summary);
   }
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  return 0;
 }
 
 // Evaluates one checkpoint over all eval examples.
@@ -378,13 +375,13 @@ BatchStats evaluate_checkpoint(const ParamArena& params, TrainingStep& step,
 
 }  // namespace
 
-int run_training(const TrainOptions& options, Communicator& comm) {
+void run_training(const TrainOptions& options, Communicator& comm) {
   const PerformanceConfig& config = find_performance_config(options.config);
   Trainer trainer(options, config, comm);
-  return trainer.run();
+  trainer.run();
 }
 
-int run_eval(const TrainOptions& options) {
+void run_eval(const TrainOptions& options) {
   const PerformanceConfig& config = find_performance_config(options.config);
   const std::string train_dir = options.run_dir + "/train";
   std::vector<EncodedExample> examples =
@@ -436,14 +433,14 @@ int run_eval(const TrainOptions& options) {
         log_info("eval: early stopping: " + std::to_string(options.early_stopping_patience) +
                  " evaluations without improving on step " + std::to_string(best.best_step()) +
                  "; the trainer stops at its next log line");
-        return 0;
+        return;
       }
-      if (options.num_training_steps > 0 && last_step >= options.num_training_steps) return 0;
+      if (options.num_training_steps > 0 && last_step >= options.num_training_steps) return;
     }
     if (seconds_since(last_new) > options.eval_timeout_secs) {
       log_info("eval: no new checkpoint for " + std::to_string(options.eval_timeout_secs) +
                " s; stopping");
-      return 0;
+      return;
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(
         std::min(options.eval_interval_secs, options.eval_timeout_secs)));

@@ -6,8 +6,9 @@
 // every step draws a padded batch from a background producer, runs forward and backward,
 // clips each gradient tensor to clip_norm, applies Adam; logs and writes TensorBoard
 // scalars every summary_frequency steps; saves a checkpoint every save_checkpoint_secs
-// and at the end (atomically), keeping the newest num_checkpoints. SIGINT/SIGTERM end the
-// run after the current step with a final checkpoint.
+// and at the end (atomically), keeping the newest num_checkpoints. Setting
+// *stop_requested (the command's SIGINT/SIGTERM handler does) ends the run after the
+// current step with a final checkpoint; the library installs no signal handler.
 //
 // Data-parallel (train/data_parallel.h): with a Communicator of N ranks, batch_size stays
 // the global batch (each rank draws batch_size / N examples of its own shard), rank 0's
@@ -23,12 +24,13 @@
 // InputError naming the step and the last good checkpoint, which is left untouched.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
 #include "nn/precision.h"
 #include "train/communicator.h"
-#include "train/hparams.h"
+#include "model/hparams.h"
 #include "train/training_data.h"
 
 namespace prnn {
@@ -55,11 +57,15 @@ struct TrainOptions {
   // Eval job: stop training after this many evaluations in a row without a new best eval
   // NLL (0 = never); train/best_checkpoint.h.
   int early_stopping_patience = 0;
+  // Polled once a step (single process): true ends the run after that step with a final
+  // checkpoint. Not owned; may be null.
+  const std::atomic<bool>* stop_requested = nullptr;
 };
 
-// Returns the process exit status.
 // `comm`: a SingleProcessCommunicator for one process (make_communicator chooses).
-int run_training(const TrainOptions& options, Communicator& comm);
-int run_eval(const TrainOptions& options);
+// Returns when the run is done (or stopped); InputError for bad input.
+void run_training(const TrainOptions& options, Communicator& comm);
+// The eval job: returns when early stopping ends it or no new checkpoint came in time.
+void run_eval(const TrainOptions& options);
 
 }  // namespace prnn

@@ -12,7 +12,7 @@
 
 #include "data/sequence_example.h"
 #include "music/sequences.h"
-#include "music/tfrecord.h"
+#include "base/tfrecord.h"
 #include "proto/tf_example.pb.h"
 
 namespace prnn {

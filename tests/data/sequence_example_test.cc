@@ -8,7 +8,7 @@
 
 #include <cstring>
 
-#include "music/tfrecord.h"
+#include "base/tfrecord.h"
 #include "proto/tf_example.pb.h"
 
 namespace prnn {

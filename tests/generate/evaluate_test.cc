@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/file.h"
-#include "generate/generation_model.h"
+#include "model/generation_model.h"
 #include "nn/param_arena.h"
 #include "performance/encoder.h"
 

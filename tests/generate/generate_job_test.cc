@@ -7,11 +7,12 @@
 #include <filesystem>
 
 #include "base/file.h"
-#include "bundle/generator_bundle.h"
-#include "generate/generation_model.h"
+#include "model/generator_bundle.h"
+#include "model/generation_model.h"
 #include "music/midi_reader.h"
-#include "train/checkpoint.h"
-#include "train/run_dir.h"
+#include "model/checkpoint.h"
+#include "model/run_dir.h"
+#include "../shared_data.h"
 
 namespace prnn {
 namespace {
@@ -63,7 +64,8 @@ TEST(GenerateJob, SaveBundleFromRunDirThenGenerateTheSame) {
 }
 
 TEST(GenerateJob, MidiPrimerIsKeptOrExcluded) {
-  const std::string primer = std::string(PRNN_SHARED_DIR) + "/data/note_seq/example.mid";
+  PRNN_REQUIRE_SHARED_DATA();
+  const std::string primer = test_data::shared_dir() + "/data/note_seq/example.mid";
   GenerateJob job;
   job.bundle_file = kFixtures + "magenta_layout_3x8.mag";
   job.primer_midi = primer;
@@ -72,7 +74,7 @@ TEST(GenerateJob, MidiPrimerIsKeptOrExcluded) {
   job.seed = 2;
   job.output_dir = fresh_dir("midi_primer");
   magenta::NoteSequence kept = read_midi(run_generate_job(job)[0]);
-  // example.mid: 8 notes, the first 60 at 0–0.2375 s (REFERENCE.md §11, case 30).
+  // example.mid: 8 notes, the first 60 at 0–0.2375 s (doc/magenta.md §11, case 30).
   ASSERT_GE(kept.notes_size(), 8);
   EXPECT_EQ(kept.notes(0).pitch(), 60);
   EXPECT_NEAR(kept.notes(0).start_time(), 0.0, 1e-6);

@@ -1,6 +1,6 @@
 // Generation and scoring with the note encoding (performance_with_dynamics_and_note_encoding,
 // six softmax heads): a model forced to one note tuple gives notes computed by hand from
-// Magenta's rules (REFERENCE.md §5 NotePerformance, §10 _generate), written to MIDI and read
+// Magenta's rules (doc/magenta.md §5 NotePerformance, §10 _generate), written to MIDI and read
 // back; NotePerformance decoding against note_seq's; an empty primer; a random model's outputs are
 // valid and reproducible; the log-likelihood of a NotePerformance is the sum over heads of
 // log-softmax values computed here from the network's logits; `performance_rnn evaluate` and
@@ -21,7 +21,7 @@
 #include "music/midi_reader.h"
 #include "music/midi_writer.h"
 #include "performance/encoder.h"
-#include "train/checkpoint.h"
+#include "model/checkpoint.h"
 
 namespace prnn {
 namespace {
@@ -194,7 +194,7 @@ TEST(NoteGeneration, LogLikelihoodIsTheSumOverHeads) {
         NoteEvent{1000, 0, 1, 1000}, NoteEvent{7, 127, 5, 41}}) {
     performance.append(event);
   }
-  // Expected: feed each tuple's six one-hots (classes from REFERENCE.md §6: Δ div 77,
+  // Expected: feed each tuple's six one-hots (classes from doc/magenta.md §6: Δ div 77,
   // Δ mod 77, pitch, bin − 1, (d − 1) div 40, (d − 1) mod 40) and add the six heads'
   // log-softmax of the next tuple's classes.
   const std::vector<std::array<int, 6>> classes = {{0, 0, 60, 24, 1, 9},

@@ -1,4 +1,4 @@
-// The _generate algorithm of REFERENCE.md §10: worked examples (first pass sizes), the
+// The _generate algorithm of doc/magenta.md §10: worked examples (first pass sizes), the
 // fill loop computed by hand on a model that only emits TS1, controls over time.
 #include "generate/performance_generator.h"
 

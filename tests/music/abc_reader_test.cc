@@ -1,5 +1,5 @@
 // ABC behaviour beyond the shared files, with expectations worked out from the ABC 2.1
-// standard and note_seq's rules (REFERENCE.md §3), and the documented deviations (doc/abc.md).
+// standard and note_seq's rules (doc/magenta.md §3), and the documented deviations (doc/abc.md).
 #include "music/abc_reader.h"
 
 #include <gtest/gtest.h>

@@ -16,6 +16,7 @@
 #include "base/file.h"
 #include "music/midi_reader.h"
 #include "music/musicxml_reader.h"
+#include "../shared_data.h"
 
 namespace prnn {
 namespace {
@@ -43,7 +44,8 @@ int common(const PitchCounts& a, const PitchCounts& b) {
 }
 
 TEST(MusicXmlAsap, PitchesAgreeWithScoreMidi) {
-  const std::filesystem::path asap = std::filesystem::path(PRNN_SHARED_DIR) / "data/asap";
+  PRNN_REQUIRE_SHARED_DATA();
+  const std::filesystem::path asap = std::filesystem::path(test_data::shared_dir()) / "data/asap";
   std::vector<std::filesystem::path> scores;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(asap)) {
     const std::string extension = entry.path().extension().string();

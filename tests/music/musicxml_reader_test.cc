@@ -1,4 +1,4 @@
-// Golden cases from note_seq's musicxml_parser_test (REFERENCE.md §11, cases 35-41) on the
+// Golden cases from note_seq's musicxml_parser_test (doc/magenta.md §11, cases 35-41) on the
 // shared note_seq test files, plus the documented deviations from note_seq.
 #include "music/musicxml_reader.h"
 
@@ -10,11 +10,12 @@
 
 #include "base/error.h"
 #include "base/file.h"
+#include "../shared_data.h"
 
 namespace prnn {
 namespace {
 
-const std::string kNoteSeqData = std::string(PRNN_SHARED_DIR) + "/data/note_seq/";
+const std::string kNoteSeqData = test_data::shared_dir() + "/data/note_seq/";
 
 magenta::NoteSequence read(const std::string& name, MusicXmlOptions options = {}) {
   return musicxml_file_to_note_sequence(kNoteSeqData + name, options);
@@ -46,6 +47,7 @@ std::string score(const std::string& measure_body, const std::string& second_mea
 }
 
 TEST(MusicXmlReader, FluteScale) {  // case 35
+  PRNN_REQUIRE_SHARED_DATA();
   const magenta::NoteSequence sequence = read("flute_scale.xml");
   ASSERT_EQ(sequence.key_signatures_size(), 1);
   EXPECT_EQ(sequence.key_signatures(0).key(), magenta::NoteSequence::KeySignature::F);
@@ -80,6 +82,7 @@ TEST(MusicXmlReader, FluteScale) {  // case 35
 }
 
 TEST(MusicXmlReader, UnicodeFilenameAndAtonalTransposition) {  // case 36
+  PRNN_REQUIRE_SHARED_DATA();
   EXPECT_EQ(read("unicode_filename.mxl").notes_size(), 8);
   const magenta::NoteSequence sequence = read("atonal_transposition_change.xml");
   std::vector<int> pitches;
@@ -89,6 +92,7 @@ TEST(MusicXmlReader, UnicodeFilenameAndAtonalTransposition) {  // case 36
 }
 
 TEST(MusicXmlReader, UnmeteredExample) {  // case 37
+  PRNN_REQUIRE_SHARED_DATA();
   const magenta::NoteSequence sequence = read("unmetered_example.xml");
   ASSERT_EQ(sequence.time_signatures_size(), 1);
   EXPECT_EQ(sequence.time_signatures(0).numerator(), 11);
@@ -108,6 +112,7 @@ TEST(MusicXmlReader, UnmeteredExample) {  // case 37
 }
 
 TEST(MusicXmlReader, WholeMeasureRestForward) {  // case 38
+  PRNN_REQUIRE_SHARED_DATA();
   const magenta::NoteSequence sequence = read("whole_measure_rest_forward.xml");
   ASSERT_EQ(sequence.time_signatures_size(), 2);
   EXPECT_EQ(sequence.time_signatures(0).numerator(), 4);
@@ -123,6 +128,7 @@ TEST(MusicXmlReader, WholeMeasureRestForward) {  // case 38
 }
 
 TEST(MusicXmlReader, MeterTest) {  // case 39: signatures are not reduced
+  PRNN_REQUIRE_SHARED_DATA();
   const magenta::NoteSequence sequence = read("meter_test.xml");
   const std::vector<std::tuple<int, int, double>> expected = {
       {1, 4, 0},     {2, 4, .5},    {3, 4, 1.5},   {4, 4, 3},     {5, 4, 5},      {6, 4, 7.5},
@@ -140,6 +146,7 @@ TEST(MusicXmlReader, MeterTest) {  // case 39: signatures are not reduced
 }
 
 TEST(MusicXmlReader, ChordSymbols) {  // case 40
+  PRNN_REQUIRE_SHARED_DATA();
   const magenta::NoteSequence sequence = read("chord_symbols.xml");
   const std::vector<std::pair<std::string, double>> expected = {
       {"N.C.", 0},    {"Cmaj7", 2},          {"F6(add9)", 6}, {"F#dim7/A", 8},  {"Bm7b5", 10},
@@ -155,6 +162,7 @@ TEST(MusicXmlReader, ChordSymbols) {  // case 40
 }
 
 TEST(MusicXmlReader, ErrorKinds) {  // case 41
+  PRNN_REQUIRE_SHARED_DATA();
   const auto error_of = [](const std::string& name) {
     try {
       read(name);
@@ -191,6 +199,7 @@ TEST(MusicXmlReader, KeyTransposedByChromaticInterval) {  // case 41: Eb, chroma
 }
 
 TEST(MusicXmlReader, ZipEntriesClaimingHugeSizesAreNotTrusted) {
+  PRNN_REQUIRE_SHARED_DATA();
   // Every size field of flute_scale.mxl forged to ~4 GiB: the entries are inflated as far as
   // their data goes, so the score reads as before instead of allocating what is claimed.
   std::string zip = read_file(kNoteSeqData + "flute_scale.mxl");

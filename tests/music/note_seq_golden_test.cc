@@ -13,13 +13,14 @@
 #include "music/abc_reader.h"
 #include "music/musicxml_reader.h"
 #include "music/section_groups.h"
+#include "../shared_data.h"
 
 namespace prnn {
 namespace {
 
 const std::filesystem::path kGolden =
     std::filesystem::path(PRNN_SOURCE_DIR) / "tests/fixtures/note_seq_golden";
-const std::filesystem::path kData = std::filesystem::path(PRNN_SHARED_DIR) / "data/note_seq";
+const std::filesystem::path kData = std::filesystem::path(test_data::shared_dir()) / "data/note_seq";
 
 magenta::NoteSequence golden(const std::filesystem::path& path) {
   magenta::NoteSequence sequence;
@@ -43,6 +44,7 @@ std::string differences(const google::protobuf::Message& expected,
 }
 
 TEST(NoteSeqGolden, EveryMusicXmlFileNoteSeqReads) {
+  PRNN_REQUIRE_SHARED_DATA();
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kGolden / "musicxml")) {
     const std::string score_name = entry.path().stem().string();  // e.g. flute_scale.xml
@@ -54,7 +56,8 @@ TEST(NoteSeqGolden, EveryMusicXmlFileNoteSeqReads) {
   EXPECT_EQ(files, 11);
 }
 
-TEST(NoteSeqGolden, EnglishAbcTuneOneAndItsExpansion) {  // REFERENCE.md §11 case 42
+TEST(NoteSeqGolden, EnglishAbcTuneOneAndItsExpansion) {
+  PRNN_REQUIRE_SHARED_DATA();  // doc/magenta.md §11 case 42
   const AbcParseResult result =
       abc_text_to_note_sequences(read_file(kData / "english.abc"), "english.abc");
   ASSERT_EQ(result.tunes.size(), 1u);
@@ -82,7 +85,8 @@ TEST(NoteSeqGolden, EnglishAbcTuneOneAndItsExpansion) {  // REFERENCE.md §11 ca
   }
 }
 
-TEST(NoteSeqGolden, ZochartiLochIsMultiVoice) {  // case 42
+TEST(NoteSeqGolden, ZochartiLochIsMultiVoice) {
+  PRNN_REQUIRE_SHARED_DATA();  // case 42
   const AbcParseResult result =
       abc_text_to_note_sequences(read_file(kData / "zocharti_loch.abc"), "zocharti_loch.abc");
   EXPECT_TRUE(result.tunes.empty());

@@ -1,4 +1,4 @@
-// Golden cases 15-29 of REFERENCE.md §11 (sequences_lib_test, note_sequence_pipelines_test,
+// Golden cases 15-29 of doc/magenta.md §11 (sequences_lib_test, note_sequence_pipelines_test,
 // performance_pipeline_test).
 #include "music/sequences.h"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <random>
 
-#include "data/batch.h"
+#include "nn/batch.h"
 #include "nn/param_arena.h"
 
 namespace prnn::testing {

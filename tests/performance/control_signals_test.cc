@@ -1,4 +1,4 @@
-// Golden cases 13-14 of REFERENCE.md §11 (performance_controls_test) and the §7 example.
+// Golden cases 13-14 of doc/magenta.md §11 (performance_controls_test) and the §7 example.
 #include "performance/control_signals.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Golden cases 10-12 of REFERENCE.md §11 (performance_encoder_decoder_test), the
+// Golden cases 10-12 of doc/magenta.md §11 (performance_encoder_decoder_test), the
 // modulo example of §6 and the configuration table of §9.
 #include "performance/encoder.h"
 

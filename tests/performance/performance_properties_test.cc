@@ -13,11 +13,12 @@
 #include "music/sequences.h"
 #include "performance/encoder.h"
 #include "performance/note_performance.h"
+#include "../shared_data.h"
 
 namespace prnn {
 namespace {
 
-const std::string kAsap = std::string(PRNN_SHARED_DIR) + "/data/asap/";
+const std::string kAsap = test_data::shared_dir() + "/data/asap/";
 
 // Quantized 30 s segments (at most three per performance) of the sampled performances.
 const std::vector<magenta::NoteSequence>& sample_segments() {
@@ -41,9 +42,11 @@ const std::vector<magenta::NoteSequence>& sample_segments() {
   return segments;
 }
 
-TEST(PerformanceProperties, SampleIsNotEmpty) { EXPECT_GE(sample_segments().size(), 40u); }
+TEST(PerformanceProperties, SampleIsNotEmpty) {
+  PRNN_REQUIRE_SHARED_DATA(); EXPECT_GE(sample_segments().size(), 40u); }
 
 TEST(PerformanceProperties, ClassIndicesRoundTrip) {
+  PRNN_REQUIRE_SHARED_DATA();
   for (const auto& segment : sample_segments()) {
     for (int bins : {0, 32}) {
       const auto performance = Performance::from_quantized_sequence(segment, 0, bins);
@@ -69,6 +72,7 @@ TEST(PerformanceProperties, ClassIndicesRoundTrip) {
 }
 
 TEST(PerformanceProperties, EventsToSequenceToEventsIsStable) {
+  PRNN_REQUIRE_SHARED_DATA();
   for (const auto& segment : sample_segments()) {
     auto performance = Performance::from_quantized_sequence(segment, 0, 32);
     performance.truncate(512);
@@ -96,6 +100,7 @@ TEST(PerformanceProperties, EventsToSequenceToEventsIsStable) {
 }
 
 TEST(PerformanceProperties, EncodedExamplesAreConsistent) {
+  PRNN_REQUIRE_SHARED_DATA();
   for (const auto& config : performance_configs()) {
     PerformanceEncoder encoder(config);
     const InputLayout layout = config.input_layout();

@@ -1,4 +1,4 @@
-// Golden cases 1-9 of REFERENCE.md §11 (note_seq's performance_lib_test) and the [ran]
+// Golden cases 1-9 of doc/magenta.md §11 (note_seq's performance_lib_test) and the [ran]
 // examples of §5.
 #include "performance/performance.h"
 
@@ -109,7 +109,7 @@ TEST(PerformanceGolden, Case6UnmatchedEvents) {
   expect_notes(make_performance("ON60 ON64 TS50 OFF60 OFF64 OFF67").to_sequence(),
                {{60, 0, .5}, {64, 0, .5}});
   expect_notes(make_performance("ON60 ON64 TS100").to_sequence(), {{60, 0, 1}, {64, 0, 1}});
-  // Unclosed notes come out grouped by pitch (checked against note_seq; REFERENCE.md
+  // Unclosed notes come out grouped by pitch (checked against note_seq; doc/magenta.md
   // lists the same three notes in another order).
   expect_notes(make_performance("ON60 ON64 TS100 ON60 TS100").to_sequence(),
                {{60, 0, 2}, {60, 1, 2}, {64, 0, 2}});
@@ -142,8 +142,8 @@ TEST(PerformanceGolden, Case9Steps) {
 }
 
 TEST(PerformanceReference, EventOrderWithinAStep) {
-  // REFERENCE.md §5 [ran]: real-time order within a step, offs in note-index order.
-  // 67 ends at 1.73 s, so the last gap is TS100 TS23 (note_seq prints this; REFERENCE.md
+  // doc/magenta.md §5 [ran]: real-time order within a step, offs in note-index order.
+  // 67 ends at 1.73 s, so the last gap is TS100 TS23 (note_seq prints this; doc/magenta.md
   // has a typo, TS43).
   auto q = quantized(
       {{72, 100, 0.004, 0.5}, {60, 80, 0, 0.5}, {64, 80, 0.001, 0.3}, {67, 127, 0.3, 1.73}});

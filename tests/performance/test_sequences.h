@@ -37,7 +37,7 @@ inline magenta::NoteSequence make_sequence(std::initializer_list<TestNote> notes
   return sequence;
 }
 
-// Parses "ON60 OFF60 TS10 VEL5" (the notation of REFERENCE.md).
+// Parses "ON60 OFF60 TS10 VEL5" (the notation of doc/magenta.md §5).
 inline std::vector<PerformanceEvent> parse_events(const std::string& text) {
   std::vector<PerformanceEvent> events;
   size_t i = 0;

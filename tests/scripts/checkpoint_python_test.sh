@@ -4,6 +4,9 @@
 # metadata. Usage: checkpoint_python_test.sh BINARY SOURCE_DIR SHARED_DIR
 set -euo pipefail
 binary=$1 shared=$3
+if [ ! -d "$shared/data" ]; then  # the shared test data (CTest: SKIP_RETURN_CODE 77)
+  echo "SKIPPED: the shared test data ($shared) is absent"; exit 77
+fi
 if ! command -v python3 > /dev/null; then echo "SKIP: no python3"; exit 0; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

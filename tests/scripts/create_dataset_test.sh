@@ -52,13 +52,17 @@ grep -q "1 read, 1 unreadable" "$work/c.out" || fail "corrupt record not counted
 grep -q "offset $second\|byte $second\|$second" "$work/c.err" || fail "offset not reported"
 [ -s "$work/c/training_performances.tfrecord" ] || fail "no output for the good record"
 
-# One step from a folder of MIDI files.
-mkdir "$work/midi"
-cp "$shared_dir/data/asap/Bach/Fugue/bwv_846/Shi05M.mid" "$work/midi/"
-echo "not midi" > "$work/midi/notes.txt"
-"$binary" create_dataset --input="$work/midi" --output_dir="$work/m" --seed=1 --eval_ratio=0 \
-  > "$work/m.out"
-grep -q "^training: 1 sequences -> [1-9]" "$work/m.out" || fail "folder input gave no examples"
+# One step from a folder of MIDI files (one of the shared ASAP files).
+if [ -d "$shared_dir/data" ]; then
+  mkdir "$work/midi"
+  cp "$shared_dir/data/asap/Bach/Fugue/bwv_846/Shi05M.mid" "$work/midi/"
+  echo "not midi" > "$work/midi/notes.txt"
+  "$binary" create_dataset --input="$work/midi" --output_dir="$work/m" --seed=1 --eval_ratio=0 \
+    > "$work/m.out"
+  grep -q "^training: 1 sequences -> [1-9]" "$work/m.out" || fail "folder input gave no examples"
+else
+  echo "skipped the folder input: the shared test data ($shared_dir) is absent"
+fi
 
 # Outputs are atomic: an unwritable output directory leaves nothing behind.
 touch "$work/file"

@@ -5,6 +5,9 @@
 # Usage: train_from_dataset_test.sh BINARY SOURCE_DIR SHARED_DIR
 set -euo pipefail
 binary=$1 shared=$3
+if [ ! -d "$shared/data" ]; then  # the shared test data (CTest: SKIP_RETURN_CODE 77)
+  echo "SKIPPED: the shared test data ($shared) is absent"; exit 77
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/midi"

@@ -17,8 +17,8 @@
 #include "data/batch_builder.h"
 #include "data/sequence_example_stream.h"
 #include "nn/training_step.h"
-#include "train/checkpoint.h"
-#include "train/run_dir.h"
+#include "model/checkpoint.h"
+#include "model/run_dir.h"
 #include "train_test_util.h"
 
 namespace prnn {

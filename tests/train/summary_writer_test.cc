@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <map>
 
-#include "music/tfrecord.h"
+#include "base/tfrecord.h"
 
 namespace prnn {
 namespace {

@@ -12,9 +12,10 @@
 #include <thread>
 
 #include "base/file.h"
-#include "train/checkpoint.h"
-#include "train/run_dir.h"
+#include "model/checkpoint.h"
+#include "model/run_dir.h"
 #include "train_test_util.h"
+#include "../shared_data.h"
 
 namespace prnn {
 namespace {
@@ -168,6 +169,7 @@ TEST_F(TrainCommand, RefusesBadInputWithoutDamagingTheRunDir) {
 }
 
 TEST_F(TrainCommand, WarmStartTakesWeightsButNotTheStep) {
+  PRNN_REQUIRE_SHARED_DATA();
   std::string source = dir_ + "/source";
   ASSERT_EQ(run(base_flags(source) + " --num_training_steps=4").status, 0);
   std::string source_checkpoint = checkpoint_path(source + "/train", 4);
@@ -181,7 +183,7 @@ TEST_F(TrainCommand, WarmStartTakesWeightsButNotTheStep) {
   EXPECT_EQ(started.adam_step, 1) << "and with fresh Adam slots";
 
   // A Magenta bundle of another model is refused, naming both.
-  const std::string polyphony = std::string(PRNN_SHARED_DIR) + "/fixtures/polyphony_rnn_2x64.mag";
+  const std::string polyphony = test_data::shared_dir() + "/fixtures/polyphony_rnn_2x64.mag";
   if (!fs::exists(polyphony)) GTEST_SKIP() << polyphony << " is not there (../shared missing)";
   CommandResult other = run(base_flags(dir_ + "/other") + " --warm_start_bundle_file=" + polyphony);
   EXPECT_EQ(other.status, 1);

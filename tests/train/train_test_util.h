@@ -7,7 +7,7 @@
 #include <random>
 #include <string>
 
-#include "music/tfrecord.h"
+#include "base/tfrecord.h"
 #include "proto/tf_example.pb.h"
 
 namespace prnn::testing {

@@ -10,8 +10,8 @@
 #include "base/error.h"
 #include "nn/reference_network.h"
 #include "performance/config.h"
-#include "train/checkpoint.h"
-#include "train/config_mapping.h"
+#include "model/checkpoint.h"
+#include "model/config_mapping.h"
 #include "../nn/network_test_util.h"
 
 namespace prnn {

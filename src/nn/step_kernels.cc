@@ -1,0 +1,55 @@
+#include "nn/step_kernels.h"
+
+#include "base/error.h"
+
+namespace prnn {
+
+const char* weight_format_name(WeightFormat format) {
+  switch (format) {
+    case WeightFormat::kBf16:
+      return "bf16";
+    case WeightFormat::kFp32:
+      return "fp32";
+    case WeightFormat::kInt8:
+      return "int8";
+  }
+  return "?";
+}
+
+WeightFormat parse_weight_format(const std::string& text, const std::string& source) {
+  for (WeightFormat format : {WeightFormat::kInt8, WeightFormat::kBf16, WeightFormat::kFp32}) {
+    if (text == weight_format_name(format)) return format;
+  }
+  throw UsageError(source + "=" + text + ": not one of int8, bf16, fp32");
+}
+
+size_t weight_bytes(WeightFormat format) {
+  return format == WeightFormat::kBf16 ? 2 : format == WeightFormat::kFp32 ? 4 : 1;
+}
+
+size_t input_bytes(WeightFormat format) { return format == WeightFormat::kBf16 ? 2 : 4; }
+
+size_t packed_index(WeightFormat format, int block, int k_pairs, int columns, int kp, int e,
+                    int column) {
+  const size_t pair_row = static_cast<size_t>(block) * k_pairs + kp;
+  if (format == WeightFormat::kBf16) return (pair_row * columns + column) * 2 + e;
+  return (pair_row * 2 + e) * columns + column;
+}
+
+const StepKernels& step_kernels(Isa isa, WeightFormat format) {
+  PRNN_CHECK(cpu_supports(isa));
+  switch (isa) {
+    case Isa::kAvx512Bf16:
+      if (format == WeightFormat::kBf16) return avx512_bf16_step_kernels();
+      return avx512_step_kernels(format);
+    case Isa::kAvx512:
+      return avx512_step_kernels(format);
+    case Isa::kAvx2:
+      return avx2_step_kernels(format);
+    case Isa::kBaseline:
+      break;
+  }
+  return baseline_step_kernels(format);
+}
+
+}  // namespace prnn

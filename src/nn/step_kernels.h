@@ -1,0 +1,87 @@
+// The generation network's matrix-vector kernels, one table per (instruction-set level,
+// weight storage): products over packed weights with fp32 accumulation, the LSTM cell
+// update fused into the epilogue.
+//
+// Packed layouts, for column blocks of C columns (LSTM layer: C = 64, the i, j, f, o columns
+// of 16 units: i0..15 j0..15 f0..15 o0..15; dense layer: C = 16 logits), product rows k in
+// pairs kp = k / 2, e = k % 2:
+//   bf16 (uint16): [blocks][K/2][C][2]   (pairs interleaved, what vdpbf16ps reads)
+//   fp32 (float) and int8 (int8_t): [blocks][K/2][2][C]
+// int8 weights come with one fp32 scale per packed column (w = scale · q). Product inputs
+// x (and the epilogue's copies of h') are bf16 for bf16 weights and fp32 otherwise, (B, K)
+// with K even. Without AVX512-BF16 the bf16 weights and inputs are widened to fp32 in
+// registers (exact) and multiplied in fp32. The functions are pure, thread-safe on
+// disjoint outputs and never allocate.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "nn/bf16.h"
+#include "nn/isa.h"
+
+namespace prnn {
+
+enum class WeightFormat { kBf16, kFp32, kInt8 };
+
+const char* weight_format_name(WeightFormat format);
+// "int8", "bf16" or "fp32"; throws UsageError naming `source` otherwise.
+WeightFormat parse_weight_format(const std::string& text, const std::string& source);
+// Bytes of one stored weight / of one product input value.
+size_t weight_bytes(WeightFormat format);
+size_t input_bytes(WeightFormat format);
+// Index of weight (kp, e, column) of `block` in a packed matrix of k_pairs row pairs and
+// `columns` columns per block.
+size_t packed_index(WeightFormat format, int block, int k_pairs, int columns, int kp, int e,
+                    int column);
+
+// One product over streams [0, B): out = init + x · W over row pairs [k_begin, k_end).
+// init is (B, C·blocks) with row stride init_stride (0 to share one row). LSTM cell
+// epilogue: c and h are (B, Hp) with row stride hp, and h' is also written (in the input
+// type) to the non-null h_out arrays (unit u at u). Otherwise out goes to `gates`.
+struct ProductArgs {
+  const void* w = nullptr;
+  const float* scale = nullptr;  // int8 only: per packed column
+  int k_pairs = 0;
+  int k_begin = 0, k_end = 0;
+  int num_streams = 0;
+  const void* x = nullptr;
+  int x_stride = 0;
+  const float* init = nullptr;
+  int init_stride = 0;
+  float* c = nullptr;
+  float* h = nullptr;
+  int hp = 0;
+  void* h_out[2] = {nullptr, nullptr};
+  int h_out_stride[2] = {0, 0};
+  float* gates = nullptr;
+  int gates_stride = 0;
+};
+
+struct StepKernels {
+  // LSTM unit blocks [begin, end): the product then c' = c·σ(f) + σ(i)·tanh(j),
+  // h' = tanh(c')·σ(o) (forget bias already in init).
+  void (*lstm_blocks)(const ProductArgs& args, int block_begin, int block_end);
+  // LSTM unit blocks [begin, end): the product only, into `gates`.
+  void (*gate_blocks)(const ProductArgs& args, int block_begin, int block_end);
+  // Dense column blocks [begin, end) (16 columns each), into `gates`.
+  void (*dense_blocks)(const ProductArgs& args, int block_begin, int block_end);
+  // out[i] = input value of in[i] (bf16 round to nearest even, or a copy), n values.
+  void (*to_input)(const float* in, int n, void* out);
+};
+
+// The kernels of `isa` for `format`. REQUIRES: cpu_supports(isa).
+const StepKernels& step_kernels(Isa isa, WeightFormat format);
+
+}  // namespace prnn
+
+namespace prnn {
+
+// The per-ISA tables step_kernels() picks from (one translation unit each).
+const StepKernels& avx512_bf16_step_kernels();  // bf16 weights only
+const StepKernels& avx512_step_kernels(WeightFormat format);
+const StepKernels& avx2_step_kernels(WeightFormat format);
+const StepKernels& baseline_step_kernels(WeightFormat format);
+
+}  // namespace prnn
