@@ -3,8 +3,10 @@
 # kernel path (instruction-set level) this CPU supports.
 #   bench/generate_vs_torch.sh [BINARY] [STEPS] [-- extra flags for ours, e.g. --weights int8]
 # BINARY defaults to build/performance_rnn. PRNN_BENCH_ISAS (default "avx512_bf16 avx512 avx2
-# baseline") lists the levels to try; a level the CPU lacks prints a "skipped" line. For each
-# level and batch size (1, 10) it runs ours, the peer, ours again, alternately in one run (the
+# baseline") lists the levels to try; a level the CPU lacks prints a "skipped" line;
+# PRNN_BENCH_BATCHES (default "1 10") the batch sizes (the studio runs up to 128). Ours runs
+# with one thread unless the extra flags say --threads. For each
+# level and batch size it runs ours, the peer, ours again, alternately in one run (the
 # machine may be shared; the better of our two runs is compared). OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE are unset for the peer, so OpenBLAS uses its fastest kernels.
 # Prints one JSON line per (level, batch) with both rates, the ratio and the CPU model
@@ -26,7 +28,7 @@ for isa in ${PRNN_BENCH_ISAS:-avx512_bf16 avx512 avx2 baseline}; do
       "$isa" "$probe" "$cpu_model"
     continue
   fi
-  for batch in 1 10; do
+  for batch in ${PRNN_BENCH_BATCHES:-1 10}; do
     ours_run() { "$binary" benchmark generate --isa "$isa" --batch "$batch" --steps "$steps" "${shape[@]}" "${extra[@]}"; }
     line1=$(ours_run)
     torch=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$peer" generate \
@@ -38,7 +40,7 @@ runs = [json.loads(sys.argv[1]), json.loads(sys.argv[2])]
 best = max(runs, key=lambda r: r['events_per_s'])
 torch = float(sys.argv[3])
 print(json.dumps({'what': 'generate vs torch', 'isa': best['isa'], 'weights': best['weights'],
-                  'batch': best['batch'], 'ours_events_per_s': best['events_per_s'],
+                  'batch': best['batch'], 'threads': best['threads'], 'ours_events_per_s': best['events_per_s'],
                   'ours_events_per_cpu_s': best['events_per_cpu_s'], 'torch_events_per_s': torch,
                   'ratio': round(best['events_per_s'] / torch, 1), 'cpu': sys.argv[4],
                   'load_average': open('/proc/loadavg').read().split()[:3]}))

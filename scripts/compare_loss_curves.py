@@ -13,6 +13,8 @@ import argparse
 import re
 import sys
 
+from svg_line_plot import line_plot
+
 LINE = re.compile(r'step (\d+): loss = ([0-9.]+)')
 
 
@@ -37,40 +39,6 @@ def stretch_means(curve, every, last_step):
     return means
 
 
-def svg_plot(curves, path, width=720, height=360, margin=50):
-    steps = [s for c in curves.values() for s in c]
-    losses = [v for c in curves.values() for v in c.values()]
-    x0, x1 = 0, max(steps)
-    y0, y1 = min(losses), max(losses)
-    sx = lambda s: margin + (s - x0) / (x1 - x0) * (width - 2 * margin)
-    sy = lambda v: height - margin - (v - y0) / (y1 - y0) * (height - 2 * margin)
-    colours = ['#1f77b4', '#d62728']
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'font-family="sans-serif" font-size="12">',
-             f'<rect width="{width}" height="{height}" fill="white"/>',
-             f'<line x1="{margin}" y1="{height - margin}" x2="{width - margin}" '
-             f'y2="{height - margin}" stroke="black"/>',
-             f'<line x1="{margin}" y1="{margin}" x2="{margin}" y2="{height - margin}" stroke="black"/>',
-             f'<text x="{width / 2}" y="{height - 12}" text-anchor="middle">training step</text>',
-             f'<text x="14" y="{height / 2}" transform="rotate(-90 14 {height / 2})" '
-             f'text-anchor="middle">loss (nats per event)</text>']
-    for i in range(5):
-        v = y0 + (y1 - y0) * i / 4
-        parts.append(f'<text x="{margin - 6}" y="{sy(v) + 4:.1f}" text-anchor="end">{v:.2f}</text>')
-        s = x0 + (x1 - x0) * i / 4
-        parts.append(f'<text x="{sx(s):.1f}" y="{height - margin + 16}" '
-                     f'text-anchor="middle">{s:.0f}</text>')
-    for (label, curve), colour, row in zip(curves.items(), colours, range(len(curves))):
-        points = ' '.join(f'{sx(s):.1f},{sy(v):.1f}' for s, v in sorted(curve.items()))
-        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" '
-                     f'stroke-width="1.2" opacity="0.8"/>')
-        parts.append(f'<text x="{width - margin - 60}" y="{margin + 16 * row}" '
-                     f'fill="{colour}">{label}</text>')
-    parts.append('</svg>')
-    with open(path, 'w') as f:
-        f.write('\n'.join(parts) + '\n')
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('runs', nargs=2, help='LABEL=LOG, A then B')
@@ -92,7 +60,8 @@ def main():
             va, vb = means[a][end], means[b][end]
             print(f'| {end - args.every + 1}–{end} | {va:.4f} | {vb:.4f} | {100 * (vb - va) / va:+.2f}% |')
     if args.svg:
-        svg_plot(curves, args.svg)
+        line_plot({label: sorted(curve.items()) for label, curve in curves.items()}, args.svg,
+                  'training step', 'loss (nats per event)')
 
 
 if __name__ == '__main__':
