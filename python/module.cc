@@ -111,10 +111,14 @@ class Model {
 
 const char* event_name(EventType type) {
   switch (type) {
-    case EventType::kNoteOn: return "NOTE_ON";
-    case EventType::kNoteOff: return "NOTE_OFF";
-    case EventType::kTimeShift: return "TIME_SHIFT";
-    case EventType::kVelocity: return "VELOCITY";
+    case EventType::kNoteOn:
+      return "NOTE_ON";
+    case EventType::kNoteOff:
+      return "NOTE_OFF";
+    case EventType::kTimeShift:
+      return "TIME_SHIFT";
+    case EventType::kVelocity:
+      return "VELOCITY";
   }
   return "?";
 }

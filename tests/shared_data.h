@@ -22,7 +22,7 @@ inline bool shared_data_present() { return std::filesystem::is_directory(shared_
 }  // namespace prnn::test_data
 
 // First statement of a test that reads the shared data: skips it when the data is absent.
-#define PRNN_REQUIRE_SHARED_DATA()                                                        \
-  if (!::prnn::test_data::shared_data_present())                                            \
-  GTEST_SKIP() << "the shared test data is absent (" << ::prnn::test_data::shared_dir()    \
+#define PRNN_REQUIRE_SHARED_DATA()                                                      \
+  if (!::prnn::test_data::shared_data_present())                                        \
+  GTEST_SKIP() << "the shared test data is absent (" << ::prnn::test_data::shared_dir() \
                << "; set PRNN_SHARED_DIR or the CMake variable of that name)"

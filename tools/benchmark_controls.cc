@@ -40,8 +40,9 @@ double mean(const std::vector<double>& values) {
 
 int benchmark_controls(int argc, char** argv) {
   std::string model_file, densities_text = "1,2,4,8,16",
-                          presets_text = "c_major,f_major,d_minor,whole_tone,pentatonic,db_major,"
-                                         "e_blues";
+                          presets_text =
+                              "c_major,f_major,d_minor,whole_tone,pentatonic,db_major,"
+                              "e_blues";
   int num_outputs = 10, threads = 1;
   double seconds = 30;
   int64_t seed = 1;
@@ -150,7 +151,8 @@ int benchmark_controls(int argc, char** argv) {
       {"seed", seed},
       {"density", density_rows},
       {"density_strictly_increasing", increasing},
-      {"density_within_25_percent_of_2_4_8", std::to_string(within) + "/" + std::to_string(checked)},
+      {"density_within_25_percent_of_2_4_8",
+       std::to_string(within) + "/" + std::to_string(checked)},
       {"histogram", histogram_rows},
       {"histogram_mean_correlation", finite_or_null(mean(preset_means))},
       {"wall_seconds",

@@ -45,8 +45,8 @@ int benchmark_generate(int argc, char** argv) {
   ParamArena params(shape);
   glorot_uniform_init(params, 1);
   const auto setup_start = std::chrono::steady_clock::now();
-  GenerationNetwork network(params, batch,
-                            reference ? NetworkKernels::reference_twin() : NetworkKernels::fast(format));
+  GenerationNetwork network(
+      params, batch, reference ? NetworkKernels::reference_twin() : NetworkKernels::fast(format));
   const double setup_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - setup_start)
           .count();
@@ -80,21 +80,22 @@ int benchmark_generate(int argc, char** argv) {
   run(steps);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = cpu_seconds() - cpu_start;
-  nlohmann::json out = {{"what", "generate"},
-                        {"batch", batch},
-                        {"layers", shape.layer_sizes},
-                        {"vocab", vocab},
-                        {"threads", threads},
-                        {"isa", network.kernels().reference ? "reference" : isa_name(network.kernels().isa)},
-                        {"weights", weight_format_name(network.kernels().weights)},
-                        {"cpu", cpu_model_name()},
-                        {"weight_bytes", network.weight_bytes()},
-                        {"pack_ms", std::round(setup_ms * 10) / 10},
-                        // Weights packed and the first event sampled (zero state, no primer).
-                        {"first_event_ms", std::round(first_event_ms * 10) / 10},
-                        {"events_per_s", std::round(batch * steps / seconds * 10) / 10},
-                        // Load-independent view on a shared machine: events per CPU second.
-                        {"events_per_cpu_s", std::round(batch * steps / cpu * 10) / 10}};
+  nlohmann::json out = {
+      {"what", "generate"},
+      {"batch", batch},
+      {"layers", shape.layer_sizes},
+      {"vocab", vocab},
+      {"threads", threads},
+      {"isa", network.kernels().reference ? "reference" : isa_name(network.kernels().isa)},
+      {"weights", weight_format_name(network.kernels().weights)},
+      {"cpu", cpu_model_name()},
+      {"weight_bytes", network.weight_bytes()},
+      {"pack_ms", std::round(setup_ms * 10) / 10},
+      // Weights packed and the first event sampled (zero state, no primer).
+      {"first_event_ms", std::round(first_event_ms * 10) / 10},
+      {"events_per_s", std::round(batch * steps / seconds * 10) / 10},
+      // Load-independent view on a shared machine: events per CPU second.
+      {"events_per_cpu_s", std::round(batch * steps / cpu * 10) / 10}};
   std::printf("%s\n", out.dump().c_str());
   return 0;
 }

@@ -53,20 +53,20 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
   std::string last_error;
 
   void connect(const tcp::endpoint& endpoint, std::string init) {
-    beast::get_lowest_layer(ws).async_connect(endpoint, [self = shared_from_this(),
-                                                         init](beast::error_code error) {
-      if (error) return self->fail("connect: " + error.message());
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->ws).socket().set_option(tcp::no_delay(true), ignored);
-      self->ws.async_handshake(self->host, "/stream", [self, init](beast::error_code error) {
-        if (error) return self->fail("handshake: " + error.message());
-        self->open = true;
-        self->start = Clock::now();
-        self->send(init);
-        self->send(R"({"type":"played","t":0})");
-        self->read();
-      });
-    });
+    beast::get_lowest_layer(ws).async_connect(
+        endpoint, [self = shared_from_this(), init](beast::error_code error) {
+          if (error) return self->fail("connect: " + error.message());
+          beast::error_code ignored;
+          beast::get_lowest_layer(self->ws).socket().set_option(tcp::no_delay(true), ignored);
+          self->ws.async_handshake(self->host, "/stream", [self, init](beast::error_code error) {
+            if (error) return self->fail("handshake: " + error.message());
+            self->open = true;
+            self->start = Clock::now();
+            self->send(init);
+            self->send(R"({"type":"played","t":0})");
+            self->read();
+          });
+        });
   }
   void fail(const std::string& what) {
     if (!failed) last_error = what;
@@ -125,12 +125,12 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
     if (queue.size() == 1) write();
   }
   void write() {
-    ws.async_write(net::buffer(queue.front()), [self = shared_from_this()](beast::error_code error,
-                                                                           size_t) {
-      if (error) return self->fail("write: " + error.message());
-      self->queue.pop_front();
-      if (!self->queue.empty()) self->write();
-    });
+    ws.async_write(net::buffer(queue.front()),
+                   [self = shared_from_this()](beast::error_code error, size_t) {
+                     if (error) return self->fail("write: " + error.message());
+                     self->queue.pop_front();
+                     if (!self->queue.empty()) self->write();
+                   });
   }
   // Called every report period.
   void tick(bool change_control, double temperature) {
@@ -141,8 +141,8 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
       ++seq;
       pending_seq = pending_note_seq = seq;
       pending_sent = Clock::now();
-      send(R"({"type":"controls","seq":)" + std::to_string(seq) +
-           R"(,"temperature":)" + std::to_string(temperature) + "}");
+      send(R"({"type":"controls","seq":)" + std::to_string(seq) + R"(,"temperature":)" +
+           std::to_string(temperature) + "}");
     }
   }
 };

@@ -78,8 +78,8 @@ int evaluate_main(int argc, char** argv) {
   }
   if (!disable_conditioning.empty() && disable_conditioning != "True" &&
       disable_conditioning != "False") {
-    throw UsageError("--disable_conditioning must be True or False, not '" +
-                     disable_conditioning + "'");
+    throw UsageError("--disable_conditioning must be True or False, not '" + disable_conditioning +
+                     "'");
   }
   bool disabled = disable_conditioning == "True";
   auto load_shipped = [&] {
@@ -106,8 +106,7 @@ int evaluate_main(int argc, char** argv) {
   };
   auto score_item = [&](const std::string& name, const magenta::NoteSequence& sequence) {
     PerformanceScore score =
-        score_performances(network, config, eval_performances(sequence, config),
-                           disabled);
+        score_performances(network, config, eval_performances(sequence, config), disabled);
     nlohmann::json line;
     if (score.events > 0) {
       line = rates(score);

@@ -21,10 +21,11 @@ int generate_main(int argc, char** argv) {
   GenerateJob job;
   std::string log_level = "INFO";
   int64_t seed = -1;
-  FlagSet flags("performance_rnn_generate",
-                "Generates expressive piano performances (MIDI) with Performance RNN. With no "
-                "--run_dir, --checkpoint or --bundle_file it uses a shipped model: the conditioned one "
-                "when a control flag is given.");
+  FlagSet flags(
+      "performance_rnn_generate",
+      "Generates expressive piano performances (MIDI) with Performance RNN. With no "
+      "--run_dir, --checkpoint or --bundle_file it uses a shipped model: the conditioned one "
+      "when a control flag is given.");
   flags.add("run_dir", &job.run_dir,
             "training run directory; its newest RUN_DIR/train checkpoint is used");
   flags.add("checkpoint", &job.checkpoint, "one checkpoint file (instead of --run_dir)");
@@ -70,8 +71,8 @@ int generate_main(int argc, char** argv) {
   flags.add("render", &job.render,
             "also write NAME.wav / NAME.svg / NAME.png beside each MIDI file: wav,svg,png or a "
             "subset");
-  flags.add("soundfont", &job.soundfont, "the .sf2/.sf3 SoundFont for --render=wav (default " +
-                                             default_soundfont() + ")");
+  flags.add("soundfont", &job.soundfont,
+            "the .sf2/.sf3 SoundFont for --render=wav (default " + default_soundfont() + ")");
   flags.add("threads", &job.threads, "threads in each network step");
   std::string isa = "auto", weights = weight_format_name(job.weights);
   flags.add("isa", &isa, isa_flag_help());

@@ -52,8 +52,9 @@ int render_main(int argc, char** argv) {
   for (const std::string& path : flags.positional()) {
     try {
       if (!music_file_type(path))
-        throw InputError(path + ": not a music file (expected .mid, .midi, .xml, .musicxml, "
-                                ".mxl or .abc)");
+        throw InputError(path +
+                         ": not a music file (expected .mid, .midi, .xml, .musicxml, "
+                         ".mxl or .abc)");
       MusicFileContents contents = read_music_file(path);
       for (const std::string& error : contents.errors) {
         std::fprintf(stderr, "render: %s\n", error.c_str());

@@ -85,8 +85,8 @@ int serve_body(int argc, char** argv) {
   StudioServer server(options, catalog, engine);
   std::string names;
   for (const auto& model : catalog.models()) names += (names.empty() ? "" : ", ") + model->name;
-  const std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]"
-                                                                        : options.host;
+  const std::string host =
+      options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   std::printf("studio: http://%s:%d/ (models: %s; %s)\n", host.c_str(), server.port(),
               names.c_str(), cpu_has_native_bf16() && engine.use_bf16 ? "bf16" : "fp32");
   std::fflush(stdout);
@@ -99,7 +99,6 @@ int serve_main(int argc, char** argv) { return run_guarded("serve", serve_body, 
 
 }  // namespace
 
-PRNN_COMMAND("serve", "the studio: live generation in the browser (HTTP + WebSocket)",
-             serve_main);
+PRNN_COMMAND("serve", "the studio: live generation in the browser (HTTP + WebSocket)", serve_main);
 
 }  // namespace prnn

@@ -96,9 +96,10 @@ int train_body(int argc, char** argv) {
             "eval job: seconds between looks for a new checkpoint");
   flags.add("eval_timeout_secs", &options.eval_timeout_secs,
             "eval job: stop after this many seconds without a new checkpoint");
-  flags.add("early_stopping_patience", &options.early_stopping_patience,
-            "eval job: stop the run after N evaluations in a row without a new best eval "
-            "NLL (0 = never); the best checkpoint is always kept as RUN_DIR/train/best.safetensors");
+  flags.add(
+      "early_stopping_patience", &options.early_stopping_patience,
+      "eval job: stop the run after N evaluations in a row without a new best eval "
+      "NLL (0 = never); the best checkpoint is always kept as RUN_DIR/train/best.safetensors");
   flags.add("precision", &precision, "matrix products: auto, fp32 or bf16");
   std::string isa = "auto";
   flags.add("isa", &isa, isa_flag_help());

@@ -47,9 +47,8 @@ void FlagSet::add(const std::string& name, int64_t* value, const std::string& he
 }
 
 void FlagSet::add(const std::string& name, int* value, const std::string& help) {
-  flags_.push_back({name, help, std::to_string(*value), false, [name, value](const std::string& t) {
-                      *value = parse_number<int>(name, t);
-                    }});
+  flags_.push_back({name, help, std::to_string(*value), false,
+                    [name, value](const std::string& t) { *value = parse_number<int>(name, t); }});
 }
 
 void FlagSet::add(const std::string& name, double* value, const std::string& help) {
@@ -59,16 +58,16 @@ void FlagSet::add(const std::string& name, double* value, const std::string& hel
 }
 
 void FlagSet::add(const std::string& name, bool* value, const std::string& help) {
-  flags_.push_back({name, help, *value ? "true" : "false", true,
-                    [name, value](const std::string& t) {
-                      if (t == "true" || t == "1" || t == "True") {
-                        *value = true;
-                      } else if (t == "false" || t == "0" || t == "False") {
-                        *value = false;
-                      } else {
-                        throw UsageError("--" + name + ": '" + t + "' is not true or false");
-                      }
-                    }});
+  flags_.push_back(
+      {name, help, *value ? "true" : "false", true, [name, value](const std::string& t) {
+         if (t == "true" || t == "1" || t == "True") {
+           *value = true;
+         } else if (t == "false" || t == "0" || t == "False") {
+           *value = false;
+         } else {
+           throw UsageError("--" + name + ": '" + t + "' is not true or false");
+         }
+       }});
 }
 
 FlagSet::Flag* FlagSet::find(const std::string& name) {

@@ -42,9 +42,9 @@ std::optional<std::string> TFRecordReader::next() {
   unsigned char header[12];
   if (size_ - offset_ < 12 || std::fread(header, 1, 12, file_) != 12) {
     broken_ = true;
-    throw RecordError(where("truncated header (" + std::to_string(size_ - offset_) +
-                            " bytes left, 12 needed)"),
-                      false);
+    throw RecordError(
+        where("truncated header (" + std::to_string(size_ - offset_) + " bytes left, 12 needed)"),
+        false);
   }
   uint64_t length = get_u64(header);
   if (mask_crc(crc32c(header, 8)) != get_u32(header + 8)) {
@@ -60,8 +60,7 @@ std::optional<std::string> TFRecordReader::next() {
   }
   std::string data(length, '\0');
   unsigned char footer[4];
-  if (std::fread(data.data(), 1, length, file_) != length ||
-      std::fread(footer, 1, 4, file_) != 4) {
+  if (std::fread(data.data(), 1, length, file_) != length || std::fread(footer, 1, 4, file_) != 4) {
     broken_ = true;
     throw RecordError(where("read error"), false);
   }

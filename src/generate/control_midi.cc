@@ -14,9 +14,9 @@ ControlSchedule controls_from_performance(const magenta::NoteSequence& reference
   magenta::NoteSequence sustained = apply_sustain_control_changes(reference);
   // One program, as the extractor requires: the instruments are merged anyway.
   auto* notes = sustained.mutable_notes();
-  notes->erase(std::remove_if(notes->begin(), notes->end(),
-                              [](const auto& note) { return note.is_drum(); }),
-               notes->end());
+  notes->erase(
+      std::remove_if(notes->begin(), notes->end(), [](const auto& note) { return note.is_drum(); }),
+      notes->end());
   for (auto& note : *notes) note.set_program(0);
   if (sustained.notes_size() == 0) throw InputError(source + ": no notes to take controls from");
   ExtractionOptions options;
@@ -36,8 +36,7 @@ ControlSchedule controls_from_performance(const magenta::NoteSequence& reference
   }
   const int64_t reference_steps = step;
   const int segments = std::max(1, static_cast<int>(std::ceil(output_seconds - 1e-9)));
-  const int64_t period =
-      std::max<int64_t>(1, reference_steps / kStepsPerSecond) * kStepsPerSecond;
+  const int64_t period = std::max<int64_t>(1, reference_steps / kStepsPerSecond) * kStepsPerSecond;
   // Only the events up to the last segment's start plus the longest window matter.
   const int64_t needed_until =
       std::min<int64_t>(period, static_cast<int64_t>(segments) * kStepsPerSecond) +
@@ -51,9 +50,10 @@ ControlSchedule controls_from_performance(const magenta::NoteSequence& reference
   ControlSchedule schedule;
   for (int k = 0; k < segments; ++k) {
     const int64_t at = (static_cast<int64_t>(k) * kStepsPerSecond) % period;
-    size_t i = static_cast<size_t>(std::lower_bound(event_step.begin(), event_step.begin() +
-                                                    static_cast<std::ptrdiff_t>(events.size()), at) -
-                                   event_step.begin());
+    size_t i = static_cast<size_t>(
+        std::lower_bound(event_step.begin(),
+                         event_step.begin() + static_cast<std::ptrdiff_t>(events.size()), at) -
+        event_step.begin());
     i = std::min(i, events.size() - 1);
     schedule.notes_per_second.push_back(densities[i]);
     schedule.pitch_class_histograms.push_back(histograms[i]);

@@ -125,7 +125,8 @@ ControlSchedule build_controls(const GenerateJob& job, const GenerationModel& mo
           midi_to_note_sequence(read_file(job.control_midi), job.control_midi), end_time,
           job.control_midi);
       if (config.note_density) schedule.notes_per_second = reference.notes_per_second;
-      if (config.pitch_histogram) schedule.pitch_class_histograms = reference.pitch_class_histograms;
+      if (config.pitch_histogram)
+        schedule.pitch_class_histograms = reference.pitch_class_histograms;
       log_info("controls from " + job.control_midi + ", one segment per second (" +
                std::to_string(reference.notes_per_second.size()) + " segments)");
     } else {
@@ -235,7 +236,7 @@ void drop_primer(magenta::NoteSequence& sequence, double start) {
 }  // namespace
 
 std::vector<GeneratedPerformance> generate_job_outputs(const GenerateJob& job,
-                                                      const GenerationModel& model) {
+                                                       const GenerationModel& model) {
   const auto started = std::chrono::steady_clock::now();
   check_job(job);
   PRNN_CHECK(!job.save_generator_bundle);

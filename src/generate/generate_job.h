@@ -57,7 +57,7 @@ GenerationModel load_job_model(const GenerateJob& job);
 // exclude_primer applied); writes nothing. Output i is the same for the same job and seed
 // whatever the caller (command line or Python).
 std::vector<GeneratedPerformance> generate_job_outputs(const GenerateJob& job,
-                                                      const GenerationModel& model);
+                                                       const GenerationModel& model);
 
 // Returns the paths written (empty after --save_generator_bundle).
 std::vector<std::string> run_generate_job(const GenerateJob& job);

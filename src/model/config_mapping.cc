@@ -19,8 +19,7 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 
 InputError misfit(const std::string& source, const std::string& from, const std::string& to,
                   const std::string& why) {
-  return InputError(source + ": cannot map config '" + from + "' onto config '" + to +
-                    "': " + why);
+  return InputError(source + ": cannot map config '" + from + "' onto config '" + to + "': " + why);
 }
 
 const PerformanceConfig& known_config(const std::string& name, const std::string& source,
@@ -66,8 +65,7 @@ Checkpoint widen_to_config(const Checkpoint& checkpoint, const std::string& sour
     const int64_t extra_rows = to.dense_size - from.dense_size;
     const bool widens = spec.name == kFirstKernel && from.onehot_sizes == to.onehot_sizes &&
                         from.dense_size == 0 && extra_rows > 0 && tensor->shape.size() == 2 &&
-                        tensor->shape[1] == spec.cols &&
-                        tensor->shape[0] + extra_rows == spec.rows;
+                        tensor->shape[1] == spec.cols && tensor->shape[0] + extra_rows == spec.rows;
     if (!widens) {
       throw misfit(source, checkpoint.config, config,
                    "tensor \"" + spec.name + "\" has shape " + shape_text(tensor->shape) +

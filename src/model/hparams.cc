@@ -67,7 +67,8 @@ std::vector<int> parse_int_list(const std::string& name, const std::string& valu
   if (value.size() < 2 || value.front() != '[' || value.back() != ']') {
     bad_value(name, value, "a list like [512,512,512]");
   }
-  std::optional<std::vector<int>> result = prnn::parse_int_list(trim(value.substr(1, value.size() - 2)));
+  std::optional<std::vector<int>> result =
+      prnn::parse_int_list(trim(value.substr(1, value.size() - 2)));
   if (!result) bad_value(name, value, "a list like [512,512,512] of integers");
   return *result;
 }

@@ -88,15 +88,15 @@ ShippedModelChoice choose_shipped_model(bool controls_requested) {
     return {conditioned, true, true, "the only shipped model; no control requested"};
   }
   if (have_conditioned) {
-    std::optional<double> disabled = recorded_nll(dir, kConditionedModelFile,
-                                                  "eval_nll_per_event_conditioning_disabled");
+    std::optional<double> disabled =
+        recorded_nll(dir, kConditionedModelFile, "eval_nll_per_event_conditioning_disabled");
     std::optional<double> unconditioned =
         recorded_nll(dir, kShippedModelFile, "eval_nll_per_event");
     if (disabled && unconditioned && *disabled <= *unconditioned) {
       return {conditioned, true, true,
               "its eval NLL with conditioning disabled (" + number(*disabled) +
-                  ") is at least as good as the unconditioned model's (" +
-                  number(*unconditioned) + ")"};
+                  ") is at least as good as the unconditioned model's (" + number(*unconditioned) +
+                  ")"};
     }
   }
   return {plain, false, false, "no control requested"};

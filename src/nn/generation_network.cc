@@ -314,8 +314,9 @@ void GenerationNetwork::refresh_inputs(int first, int end) {
   for (Layer& layer : layers_) {
     const int below = layer.rows - layer.padded;
     for (int b = first; b < end; ++b) {
-      fast_->to_input(&layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
-                      input_at(layer_x(layer, parity_), static_cast<size_t>(b) * layer.rows + below));
+      fast_->to_input(
+          &layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
+          input_at(layer_x(layer, parity_), static_cast<size_t>(b) * layer.rows + below));
     }
   }
   stale_from_ = std::max(stale_from_, end);
@@ -471,9 +472,8 @@ void GenerationNetwork::output_fast(int rows, const void* top_h, int x_stride, f
   const int vocab = shape_.num_logits();
   for (int r0 = 0; r0 < rows; r0 += max_streams_) {  // padded_out_ holds max_streams_ rows
     const int count = std::min(max_streams_, rows - r0);
-    const ProductArgs args =
-        dense_args(count, input_at(const_cast<void*>(top_h), static_cast<size_t>(r0) * x_stride),
-                   x_stride);
+    const ProductArgs args = dense_args(
+        count, input_at(const_cast<void*>(top_h), static_cast<size_t>(r0) * x_stride), x_stride);
     for_blocks(padded_logits_ / kBlock, count == 1 ? 5 : 1,
                [&](int begin, int end) { fast_->dense_blocks(args, begin, end); });
     for (int b = 0; b < count; ++b) {

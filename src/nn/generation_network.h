@@ -153,7 +153,7 @@ class GenerationNetwork {
   size_t input_bytes_ = 0;
   float forget_bias_;
   int threads_ = 1;
-  int parity_ = 0;       // which x the next step reads
+  int parity_ = 0;  // which x the next step reads
   // Streams from stale_from_ on hold no current product inputs at parity_ (the state changed
   // outside step(), or a step advanced fewer streams): refreshed when next stepped.
   int stale_from_ = 0;

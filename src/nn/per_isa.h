@@ -9,7 +9,7 @@
 
 #include "nn/isa.h"
 
-#define PRNN_PER_ISA(ret, name, params, args)                                       \
+#define PRNN_PER_ISA(ret, name, params, args)                                         \
   [[gnu::target("arch=x86-64-v4")]] ret name##_v4 params { return name##_body args; } \
   [[gnu::target("arch=x86-64-v3")]] ret name##_v3 params { return name##_body args; } \
   ret name##_v1 params { return name##_body args; }                                   \

@@ -98,9 +98,10 @@ void lstm_tile(const ProductArgs& a, int block) {
         const __m256i h_bf16 = reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(h_new));
         for (int d = 0; d < 2; ++d) {
           if (a.h_out[d] != nullptr) {
-            _mm256_storeu_si256(reinterpret_cast<__m256i*>(static_cast<uint16_t*>(a.h_out[d]) +
-                                                           b * a.h_out_stride[d] + (block + u) * 16),
-                                h_bf16);
+            _mm256_storeu_si256(
+                reinterpret_cast<__m256i*>(static_cast<uint16_t*>(a.h_out[d]) +
+                                           b * a.h_out_stride[d] + (block + u) * 16),
+                h_bf16);
           }
         }
       } else {

@@ -23,7 +23,7 @@ struct V {
   using T = __m512;
   static constexpr int kLanes = 16;
   static constexpr int kLatencyAccumulators = 16;  // of 32 registers
-  static constexpr int kMaxStreams = 4;             // 16 accumulators + 8 inputs + 2 weights
+  static constexpr int kMaxStreams = 4;            // 16 accumulators + 8 inputs + 2 weights
   static T load(const float* p) { return _mm512_loadu_ps(p); }
   static void store(float* p, T v) { _mm512_storeu_ps(p, v); }
   static T set1(float v) { return _mm512_set1_ps(v); }
@@ -37,8 +37,8 @@ struct V {
   static T max(T a, T b) { return _mm512_max_ps(a, b); }
   // 2^n for integral n in [-127, 128].
   static T pow2(T n) {
-    return _mm512_castsi512_ps(_mm512_slli_epi32(
-        _mm512_add_epi32(_mm512_cvttps_epi32(n), _mm512_set1_epi32(127)), 23));
+    return _mm512_castsi512_ps(
+        _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(n), _mm512_set1_epi32(127)), 23));
   }
   // L bf16 pairs: the even (low half) and odd (high half) rows as fp32.
   static T bf16_even(const uint16_t* pairs) {
@@ -77,8 +77,8 @@ struct V {
   static T min(T a, T b) { return _mm256_min_ps(a, b); }
   static T max(T a, T b) { return _mm256_max_ps(a, b); }
   static T pow2(T n) {
-    return _mm256_castsi256_ps(_mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127)), 23));
+    return _mm256_castsi256_ps(
+        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127)), 23));
   }
   static __m256i load_pairs(const uint16_t* pairs) {
     return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pairs));

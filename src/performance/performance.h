@@ -37,8 +37,8 @@ inline constexpr int kDefaultMaxShiftSteps = 100;
 // kTimeShiftOffset + s, VELOCITY b (1..bins) is kTimeShiftOffset + max_shift + b. With the
 // default 100 shift steps the time shifts are 256..355 and the velocities start at 356.
 inline constexpr int kNumPitches = 128;
-inline constexpr int kNoteOffOffset = kNumPitches;             // 128
-inline constexpr int kTimeShiftOffset = 2 * kNumPitches - 1;   // 255: TS 1 is class 256
+inline constexpr int kNoteOffOffset = kNumPitches;            // 128
+inline constexpr int kTimeShiftOffset = 2 * kNumPitches - 1;  // 255: TS 1 is class 256
 inline constexpr int kFirstTimeShiftClass = kTimeShiftOffset + 1;
 // The longest time shift at the default shift steps (355): the "no event" label of the
 // event/no-event accuracies.

@@ -112,8 +112,8 @@ FeatureComparison compare_feature_sets(const FeatureSet& generated, const Featur
     c.generated[f] = summarize(g);
     c.reference[f] = summarize(r);
     c.overlap[f] = kde_overlap(g, r);
-    c.ceiling[f] = reference.files >= 2 ? kde_overlap(column(half[0], f), column(half[1], f))
-                                        : std::nan("");
+    c.ceiling[f] =
+        reference.files >= 2 ? kde_overlap(column(half[0], f), column(half[1], f)) : std::nan("");
   }
   c.mean_overlap = mean_defined(c.overlap);
   c.mean_ceiling = mean_defined(c.ceiling);
@@ -150,8 +150,8 @@ nlohmann::json comparison_json(const FeatureComparison& c, const FeatureSet& gen
 std::string comparison_table(const FeatureComparison& c) {
   std::string out;
   char line[200];
-  std::snprintf(line, sizeof line, "%-26s %21s %21s %8s %8s\n", "feature", "generated",
-                "reference", "overlap", "ceiling");
+  std::snprintf(line, sizeof line, "%-26s %21s %21s %8s %8s\n", "feature", "generated", "reference",
+                "overlap", "ceiling");
   out += line;
   auto cell = [](double v) {
     char text[16];

@@ -52,8 +52,8 @@ double kde_overlap(std::span<const double> a_values, std::span<const double> b_v
   const double margin = 6 * std::max(ha, hb);
   const double from = *low - margin, to = *high + margin;
   const double step_limit = std::min(ha, hb) / 4;
-  const int points = static_cast<int>(
-      std::clamp(std::ceil((to - from) / step_limit), 2048.0, 400000.0));
+  const int points =
+      static_cast<int>(std::clamp(std::ceil((to - from) / step_limit), 2048.0, 400000.0));
   const double dx = (to - from) / points;
   double area = 0;
   for (int i = 0; i <= points; ++i) {

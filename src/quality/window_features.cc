@@ -70,10 +70,9 @@ double polyphony(const std::vector<Span>& notes, double from, double to) {
 
 const char* feature_name(int feature) {
   static const char* const names[kNumFeatures] = {
-      "notes_per_second",    "pitch_range",      "mean_pitch",
-      "pitch_class_entropy", "mean_inter_onset_interval", "mean_note_length",
-      "polyphony",           "velocity_mean",    "velocity_spread",
-      "max_duration_share"};
+      "notes_per_second",          "pitch_range",       "mean_pitch", "pitch_class_entropy",
+      "mean_inter_onset_interval", "mean_note_length",  "polyphony",  "velocity_mean",
+      "velocity_spread",           "max_duration_share"};
   return names[feature];
 }
 

@@ -57,8 +57,7 @@ std::string pitch_name(int pitch) {
 PianoRoll layout_piano_roll(const magenta::NoteSequence& sequence, const std::string& source) {
   check_renderable(sequence, source);
   const double duration = std::max(1.0, music_end_time(sequence));
-  const double plot_width =
-      std::clamp(duration * kPixelsPerSecond, kMinPlotWidth, kMaxPlotWidth);
+  const double plot_width = std::clamp(duration * kPixelsPerSecond, kMinPlotWidth, kMaxPlotWidth);
   const double px = plot_width / duration;
 
   int low = 127, high = 0;
@@ -122,8 +121,13 @@ PianoRoll layout_piano_roll(const magenta::NoteSequence& sequence, const std::st
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     double down_since = -1;
     auto close = [&](double t) {
-      RollRect r{kLeft + down_since * px, lane_top + 2, std::max(1.0, (t - down_since) * px),
-                 kLaneHeight - 4, instrument_colour(instrument), 0.5, {}};
+      RollRect r{kLeft + down_since * px,
+                 lane_top + 2,
+                 std::max(1.0, (t - down_since) * px),
+                 kLaneHeight - 4,
+                 instrument_colour(instrument),
+                 0.5,
+                 {}};
       r.is_pedal = true;
       roll.rects.push_back(r);
       down_since = -1;
@@ -141,9 +145,13 @@ PianoRoll layout_piano_roll(const magenta::NoteSequence& sequence, const std::st
     std::snprintf(title, sizeof title, "pitch %d (%s), velocity %d, %.3f\xE2\x80\x93%.3f s",
                   note.pitch(), pitch_name(note.pitch()).c_str(), note.velocity(),
                   note.start_time(), note.end_time());
-    RollRect r{kLeft + note.start_time() * px, row_top(note.pitch()),
-               std::max(1.0, (note.end_time() - note.start_time()) * px), row,
-               instrument_colour(note.instrument()), 0.2 + 0.8 * note.velocity() / 127.0, title};
+    RollRect r{kLeft + note.start_time() * px,
+               row_top(note.pitch()),
+               std::max(1.0, (note.end_time() - note.start_time()) * px),
+               row,
+               instrument_colour(note.instrument()),
+               0.2 + 0.8 * note.velocity() / 127.0,
+               title};
     r.is_note = true;
     roll.rects.push_back(r);
   }

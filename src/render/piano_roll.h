@@ -20,9 +20,9 @@ namespace prnn {
 
 struct RollRect {
   double x, y, width, height;
-  uint32_t rgb;            // 0xRRGGBB
+  uint32_t rgb;  // 0xRRGGBB
   double opacity = 1.0;
-  std::string title;       // notes: "pitch 60 (C4), velocity 80, 0.500–1.000 s"; else empty
+  std::string title;  // notes: "pitch 60 (C4), velocity 80, 0.500–1.000 s"; else empty
   bool is_note = false;
   bool is_pedal = false;
 };

@@ -67,8 +67,8 @@ class Raster {
     png_set_write_fn(
         png, &out,
         [](png_structp p, png_bytep data, png_size_t length) {
-          static_cast<std::string*>(png_get_io_ptr(p))->append(reinterpret_cast<char*>(data),
-                                                               length);
+          static_cast<std::string*>(png_get_io_ptr(p))
+              ->append(reinterpret_cast<char*>(data), length);
         },
         nullptr);
     png_set_IHDR(png, info, width_, height_, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,

@@ -127,10 +127,9 @@ void check_options(const WavOptions& options) {
 }
 
 std::unique_ptr<fluid_synth_t, SynthDeleter> make_synth(fluid_settings_t* settings,
-                                                         const std::string& soundfont) {
+                                                        const std::string& soundfont) {
   std::FILE* probe = std::fopen(soundfont.c_str(), "rb");
-  if (!probe)
-    throw InputError("soundfont " + soundfont + ": cannot open: " + std::strerror(errno));
+  if (!probe) throw InputError("soundfont " + soundfont + ": cannot open: " + std::strerror(errno));
   std::fclose(probe);
   fluid_messages.clear();
   std::unique_ptr<fluid_synth_t, SynthDeleter> synth(new_fluid_synth(settings));
@@ -231,8 +230,7 @@ int64_t render_wav(const magenta::NoteSequence& sequence, const std::string& sou
       char* out = pcm.data();
       for (int i = 0; i < n; ++i) {
         for (float x : {left[i], right[i]}) {
-          const auto v =
-              static_cast<int16_t>(std::lround(std::clamp(x, -1.0f, 1.0f) * 32767.0f));
+          const auto v = static_cast<int16_t>(std::lround(std::clamp(x, -1.0f, 1.0f) * 32767.0f));
           *out++ = static_cast<char>(v & 0xff);
           *out++ = static_cast<char>((v >> 8) & 0xff);
         }
@@ -264,8 +262,8 @@ int64_t render_wav(const magenta::NoteSequence& sequence, const std::string& sou
   render_until(end);
   if (!released) release_all();
   render_until(frames);
-  if (options.progress) options.progress(static_cast<double>(frames) / rate,
-                                         static_cast<double>(frames) / rate);
+  if (options.progress)
+    options.progress(static_cast<double>(frames) / rate, static_cast<double>(frames) / rate);
   return frames;
 }
 

@@ -49,14 +49,15 @@ void only_fields(const json& message, std::initializer_list<const char*> allowed
   for (const auto& [key, value] : message.items()) {
     bool known = false;
     for (const char* name : allowed) known = known || key == name;
-    if (!known) bad("unknown field '" + key.substr(0, 40) + "' for type '" +
-                    message["type"].get<std::string>() + "'");
+    if (!known)
+      bad("unknown field '" + key.substr(0, 40) + "' for type '" +
+          message["type"].get<std::string>() + "'");
   }
 }
 
 void parse_controls(const json& message, ClientMessage& out) {
-  only_fields(message, {"type", "seq", "conditioning", "density", "histogram", "temperature",
-                        "model"});
+  only_fields(message,
+              {"type", "seq", "conditioning", "density", "histogram", "temperature", "model"});
   out.seq = sequence_number(message);
   if (auto it = message.find("conditioning"); it != message.end()) {
     if (!it->is_boolean()) bad("'conditioning' must be true or false");

@@ -38,7 +38,7 @@ struct ClientMessage {
   uint64_t seq = 0;
   // kControls: each present field changes; absent ones keep their value.
   std::optional<bool> conditioning;
-  std::optional<double> density;                   // notes per second
+  std::optional<double> density;                    // notes per second
   std::optional<std::array<double, 12>> histogram;  // pitch-class weights, C first
   std::optional<double> temperature;
   std::optional<std::string> model;  // a served model's name, or "auto"

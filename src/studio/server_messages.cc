@@ -34,8 +34,9 @@ std::string hello_message(const ModelCatalog& catalog, double lookahead, int max
                {"max_clients", max_clients},
                {"samples", samples},
                {"models", models},
-               {"auto", {{"off", catalog.models()[catalog.auto_model(false)]->name},
-                         {"on", catalog.models()[catalog.auto_model(true)]->name}}}});
+               {"auto",
+                {{"off", catalog.models()[catalog.auto_model(false)]->name},
+                 {"on", catalog.models()[catalog.auto_model(true)]->name}}}});
 }
 
 std::string events_message(const StudioEngine::Output& output, const ModelCatalog& catalog) {

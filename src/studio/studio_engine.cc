@@ -86,8 +86,8 @@ StudioEngine::Client& StudioEngine::client(uint64_t id) {
 
 StudioEngine::Lane& StudioEngine::lane(int model) {
   if (!lanes_[model]) {
-    lanes_[model] = std::make_unique<Lane>(*catalog_.models()[model], options_.capacity,
-                                           options_.use_bf16);
+    lanes_[model] =
+        std::make_unique<Lane>(*catalog_.models()[model], options_.capacity, options_.use_bf16);
   }
   return *lanes_[model];
 }
@@ -191,8 +191,8 @@ void StudioEngine::apply(uint64_t id, const ClientMessage& m, double now) {
       c.conditioning = conditioning;
       c.controls.disable_conditioning = !conditioning;
       if (m.density) c.controls.note_density = *m.density;
-      if (m.histogram) std::copy(m.histogram->begin(), m.histogram->end(),
-                                 c.controls.pitch_histogram.begin());
+      if (m.histogram)
+        std::copy(m.histogram->begin(), m.histogram->end(), c.controls.pitch_histogram.begin());
       if (m.temperature) c.temperature = *m.temperature;
       if (target != c.model) {
         release_notes(c);

@@ -74,9 +74,9 @@ class StudioEngine {
 
   struct Output {
     uint64_t id = 0;
-    uint64_t seq = 0;      // the client's last control/reset/prime in effect for these notes
-    int model = 0;         // index into the catalog
-    double until = 0;      // stream time generated up to (seconds)
+    uint64_t seq = 0;  // the client's last control/reset/prime in effect for these notes
+    int model = 0;     // index into the catalog
+    double until = 0;  // stream time generated up to (seconds)
     std::vector<StudioNote> notes;
   };
   // Moves out what was generated since the last call, one Output per client and seq;

@@ -30,8 +30,7 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 std::chrono::steady_clock::duration seconds(double s) {
@@ -50,7 +49,9 @@ class EngineThread {
  public:
   using Deliver = std::function<void(uint64_t id, std::string message)>;
   EngineThread(const ModelCatalog& catalog, StudioEngineOptions options, Deliver deliver)
-      : catalog_(catalog), engine_(catalog, options), deliver_(std::move(deliver)),
+      : catalog_(catalog),
+        engine_(catalog, options),
+        deliver_(std::move(deliver)),
         thread_([this] { loop(); }) {}
   ~EngineThread() { stop(); }
   void stop() {
@@ -93,7 +94,8 @@ class EngineThread {
                          [&] { return stopping_ || !inbox_.empty(); });
         }
         if (stopping_) return;
-        items.assign(std::make_move_iterator(inbox_.begin()), std::make_move_iterator(inbox_.end()));
+        items.assign(std::make_move_iterator(inbox_.begin()),
+                     std::make_move_iterator(inbox_.end()));
         inbox_.clear();
       }
       const double now = wall_seconds();
@@ -172,12 +174,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     timeout.idle_timeout = seconds(server_.options.idle_timeout);
     timeout.keep_alive_pings = true;
     ws_.set_option(timeout);
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& response) { response.set(http::field::server, "performance_rnn"); }));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+      response.set(http::field::server, "performance_rnn");
+    }));
     ws_.read_message_max(kMaxControlMessageBytes);
-    ws_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
-      self->on_accept(error);
-    });
+    ws_.async_accept(
+        request, [self = shared_from_this()](beast::error_code error) { self->on_accept(error); });
   }
 
   void send(std::string message) {
@@ -244,10 +246,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
   void write_next() {
     ws_.text(true);
-    ws_.async_write(net::buffer(queue_.front()),
-                    [self = shared_from_this()](beast::error_code error, size_t) {
-                      self->on_write(error);
-                    });
+    ws_.async_write(
+        net::buffer(queue_.front()),
+        [self = shared_from_this()](beast::error_code error, size_t) { self->on_write(error); });
   }
 
   void on_write(beast::error_code error) {
@@ -285,10 +286,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_->header_limit(8 * 1024);
     parser_->body_limit(0);
     stream_.expires_after(seconds(server_.options.header_timeout));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code error, size_t) {
-                       self->on_read(error);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code error, size_t) { self->on_read(error); });
   }
 
  private:
@@ -297,8 +297,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (error) return close();
     http::request<http::string_body> request = parser_->release();
     const std::string host(request[http::field::host]);
-    if (!server_.host_allowed(host)) return respond_text(request, http::status::forbidden,
-                                                        "Host not served here\n");
+    if (!server_.host_allowed(host))
+      return respond_text(request, http::status::forbidden, "Host not served here\n");
     if (websocket::is_upgrade(request)) return upgrade(std::move(request), host);
     if (request.method() != http::verb::get && request.method() != http::verb::head) {
       return respond_text(request, http::status::method_not_allowed, "GET or HEAD only\n");
@@ -321,8 +321,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return respond_text(request, http::status::service_unavailable, "too many clients\n");
     }
     stream_.expires_never();
-    auto session = std::make_shared<WebSocketSession>(server_, stream_.release_socket(),
-                                                      server_.next_id++);
+    auto session =
+        std::make_shared<WebSocketSession>(server_, stream_.release_socket(), server_.next_id++);
     // Counted from now on so that a burst of upgrades cannot pass max_clients.
     server_.sessions[server_.next_id - 1] = session;
     session->start(std::move(request));
@@ -331,11 +331,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void serve_file(const http::request<http::string_body>& request) {
     const std::string target(request.target());
     if (target == "/models.json") {
-      return respond_text(request, http::status::ok,
-                          hello_message(server_.catalog, server_.lookahead,
-                                        server_.options.max_clients,
-                                        !server_.options.samples_dir.empty()),
-                          "application/json");
+      return respond_text(
+          request, http::status::ok,
+          hello_message(server_.catalog, server_.lookahead, server_.options.max_clients,
+                        !server_.options.samples_dir.empty()),
+          "application/json");
     }
     std::optional<std::string> path;
     if (target.starts_with("/samples/") && !server_.options.samples_dir.empty()) {
@@ -358,8 +358,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     response->keep_alive(request.keep_alive());
     response->prepare_payload();
     if (request.method() == http::verb::head) {
-      auto head = std::make_shared<http::response<http::empty_body>>(response->result(),
-                                                                     request.version());
+      auto head =
+          std::make_shared<http::response<http::empty_body>>(response->result(), request.version());
       for (const auto& field : *response) head->set(field.name_string(), field.value());
       return write(head);
     }
@@ -402,11 +402,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
 StudioServer::Impl::Impl(StudioServerOptions o, const ModelCatalog& c,
                          StudioEngineOptions engine_options)
-    : options(std::move(o)), catalog(c), lookahead(engine_options.lookahead),
+    : options(std::move(o)),
+      catalog(c),
+      lookahead(engine_options.lookahead),
       seeds(std::random_device{}()) {
   beast::error_code error;
-  const auto address = net::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host,
-                                             error);
+  const auto address =
+      net::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, error);
   if (error) throw InputError("--host: '" + options.host + "' is not an IP address");
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(options.port));
   acceptor.open(endpoint.protocol(), error);
@@ -418,14 +420,14 @@ StudioServer::Impl::Impl(StudioServerOptions o, const ModelCatalog& c,
                      ": " + error.message());
   }
   engine_options.capacity = options.max_clients;
-  engine = std::make_unique<EngineThread>(catalog, engine_options,
-                                          [this](uint64_t id, std::string message) {
-    net::post(ioc, [this, id, message = std::move(message)]() mutable {
-      const auto it = sessions.find(id);
-      if (it == sessions.end()) return;
-      if (auto session = it->second.lock()) session->send(std::move(message));
-    });
-  });
+  engine = std::make_unique<EngineThread>(
+      catalog, engine_options, [this](uint64_t id, std::string message) {
+        net::post(ioc, [this, id, message = std::move(message)]() mutable {
+          const auto it = sessions.find(id);
+          if (it == sessions.end()) return;
+          if (auto session = it->second.lock()) session->send(std::move(message));
+        });
+      });
 }
 
 bool StudioServer::Impl::host_allowed(std::string_view host) const {

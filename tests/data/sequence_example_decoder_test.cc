@@ -18,7 +18,8 @@ std::string make_example(const std::vector<std::vector<float>>& inputs,
     auto* values = lists["inputs"].add_feature()->mutable_float_list();
     for (float v : step) values->add_value(v);
   }
-  for (int64_t label : labels) lists["labels"].add_feature()->mutable_int64_list()->add_value(label);
+  for (int64_t label : labels)
+    lists["labels"].add_feature()->mutable_int64_list()->add_value(label);
   return example.SerializeAsString();
 }
 
@@ -80,10 +81,10 @@ TEST(SequenceExampleDecoder, RejectsMalformedExamples) {
   two_hot[2] = 1.0f;
   std::vector<std::string> bad = {
       "\xff\xff garbage",
-      make_example({one_hot(388, 1)}, {}),            // labels missing a step
-      make_example({two_hot}, {1}),                   // not one-hot
-      make_example({one_hot(388, 1)}, {388}),         // label out of range
-      make_example({{400.0f}}, {1}),                  // compact index out of range
+      make_example({one_hot(388, 1)}, {}),     // labels missing a step
+      make_example({two_hot}, {1}),            // not one-hot
+      make_example({one_hot(388, 1)}, {388}),  // label out of range
+      make_example({{400.0f}}, {1}),           // compact index out of range
   };
   for (size_t i = 0; i < bad.size(); ++i) {
     EXPECT_THROW(decoder.decode(bad[i], "f", out), InputError) << i;

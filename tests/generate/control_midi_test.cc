@@ -66,7 +66,7 @@ TEST(ControlMidi, DensityAndHistogramFollowTheReferenceSecondBySecond) {
 
 TEST(ControlMidi, AShortReferenceRepeatsFromItsStart) {
   ControlSchedule s = controls_from_performance(two_part_reference(), 45.5, "two_part");
-  ASSERT_EQ(s.notes_per_second.size(), 46u);  // 45.5 s: 46 one-second segments
+  ASSERT_EQ(s.notes_per_second.size(), 46u);      // 45.5 s: 46 one-second segments
   EXPECT_DOUBLE_EQ(s.notes_per_second[22], 2.0);  // 22 s → reference 2 s
   EXPECT_DOUBLE_EQ(s.notes_per_second[33], 8.0);  // 33 s → reference 13 s
   EXPECT_EQ(s.pitch_class_histograms[42], s.pitch_class_histograms[2]);

@@ -86,8 +86,8 @@ TEST(Evaluate, ConditioningDisabledScoresWithoutTheControls) {
   ControlValues off;
   off.disable_conditioning = true;
   off.note_density = 3;
-  EXPECT_NEAR(disabled.nll,
-              -performance_log_likelihood(network, *model.config, performance, off), 1e-4);
+  EXPECT_NEAR(disabled.nll, -performance_log_likelihood(network, *model.config, performance, off),
+              1e-4);
   EXPECT_GT(std::abs(enabled.nll - disabled.nll), 1e-4);
   EXPECT_EQ(enabled.events, disabled.events);
 }

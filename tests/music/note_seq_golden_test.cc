@@ -20,7 +20,8 @@ namespace {
 
 const std::filesystem::path kGolden =
     std::filesystem::path(PRNN_SOURCE_DIR) / "tests/fixtures/note_seq_golden";
-const std::filesystem::path kData = std::filesystem::path(test_data::shared_dir()) / "data/note_seq";
+const std::filesystem::path kData =
+    std::filesystem::path(test_data::shared_dir()) / "data/note_seq";
 
 magenta::NoteSequence golden(const std::filesystem::path& path) {
   magenta::NoteSequence sequence;

@@ -43,7 +43,9 @@ const std::vector<magenta::NoteSequence>& sample_segments() {
 }
 
 TEST(PerformanceProperties, SampleIsNotEmpty) {
-  PRNN_REQUIRE_SHARED_DATA(); EXPECT_GE(sample_segments().size(), 40u); }
+  PRNN_REQUIRE_SHARED_DATA();
+  EXPECT_GE(sample_segments().size(), 40u);
+}
 
 TEST(PerformanceProperties, ClassIndicesRoundTrip) {
   PRNN_REQUIRE_SHARED_DATA();

@@ -71,8 +71,7 @@ TEST(FeatureComparison, AFolderAgainstItselfOverlapsFullyAndAgainstAnotherHardly
   FeatureComparison apart = compare_feature_sets(read_feature_set(fast, {}), a);
   EXPECT_LT(apart.overlap[kNotesPerSecond], 1e-3);
   EXPECT_LT(apart.overlap[kMeanPitch], 1e-3);
-  EXPECT_NEAR(apart.generated[kNotesPerSecond].mean, (12 + 12.5 + 13 + 13.5 + 14 + 14.5) / 6,
-              0.05);
+  EXPECT_NEAR(apart.generated[kNotesPerSecond].mean, (12 + 12.5 + 13 + 13.5 + 14 + 14.5) / 6, 0.05);
 
   auto [status, output] = run("--generated=" + fast + " --reference=" + slow +
                               " --recursive --exclude='score\\.mid$' --json");

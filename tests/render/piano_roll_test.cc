@@ -57,7 +57,8 @@ TEST(PianoRollTest, SvgHasOneBarPerNoteWithItsTitle) {
   const double row = bars[0].attribute("height").as_double();
   EXPECT_NEAR(bars[0].attribute("y").as_double() - bars[1].attribute("y").as_double(), row, 1e-6);
   // Opacity from velocity; colour per instrument.
-  EXPECT_LT(bars[0].attribute("fill-opacity").as_double(), bars[1].attribute("fill-opacity").as_double());
+  EXPECT_LT(bars[0].attribute("fill-opacity").as_double(),
+            bars[1].attribute("fill-opacity").as_double());
   EXPECT_STRNE(bars[0].attribute("fill").value(), bars[1].attribute("fill").value());
   EXPECT_STREQ(bars[0].attribute("fill").value(), bars[2].attribute("fill").value());
   int pedals = 0;

@@ -121,7 +121,8 @@ TEST(WavRendererTest, BadSequencesAreErrorsNamingTheNote) {
 }
 
 TEST(WavRendererTest, BadSoundfontsAreErrorsAndLeaveNoFile) {
-  const auto dir = std::filesystem::temp_directory_path() / ("prnn_wav_test_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("prnn_wav_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   WavOptions missing;
   missing.soundfont = (dir / "missing.sf2").string();
@@ -137,7 +138,8 @@ TEST(WavRendererTest, BadSoundfontsAreErrorsAndLeaveNoFile) {
   bad.mutable_notes(0)->set_velocity(300);
   EXPECT_THROW(render_wav_file(bad, "seq", out), InputError);
   int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) files += entry.path() != corrupt.soundfont;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    files += entry.path() != corrupt.soundfont;
   EXPECT_EQ(files, 0) << "a partial or temporary file was left behind";
   render_wav_file(two_notes(), "seq", out);
   EXPECT_EQ(file_size(out), 44 + 4u * kRate * 4);

@@ -42,9 +42,9 @@ TEST_F(StaticFilesTest, ServesPlainFilesOfKnownTypes) {
 
 TEST_F(StaticFilesTest, RefusesEverythingElse) {
   for (const char* target :
-       {"", "index.html", "/../secret.txt", "/lib/../../secret.txt", "/%2e%2e/secret.txt",
-        "/lib", "/lib/", "/.git/config.txt", "/notes.bin", "/leak.txt", "/missing.js",
-        "//etc/passwd.txt", "/lib\\app.js", "/index.html\n"}) {
+       {"", "index.html", "/../secret.txt", "/lib/../../secret.txt", "/%2e%2e/secret.txt", "/lib",
+        "/lib/", "/.git/config.txt", "/notes.bin", "/leak.txt", "/missing.js", "//etc/passwd.txt",
+        "/lib\\app.js", "/index.html\n"}) {
     EXPECT_FALSE(resolve_static_file(root_, target).has_value()) << "'" << target << "'";
   }
 }

@@ -278,7 +278,8 @@ TEST_F(StudioEngineTest, ResetRestartsOnlyThatClient) {
   PerformanceStream restarted(*m.model.config, m.model.params, 9 + 4);
   NotesFromEvents fresh;
   fresh.steps = std::llround(reset_time * 100);
-  const std::vector<StudioNote> after(notes_[1].begin() + before + sounding.size(), notes_[1].end());
+  const std::vector<StudioNote> after(notes_[1].begin() + before + sounding.size(),
+                                      notes_[1].end());
   while (fresh.notes.size() < after.size()) fresh.add(restarted.next());
   EXPECT_GT(after.size(), 5u);
   expect_same_notes(after, fresh.notes, after.size());
@@ -305,8 +306,8 @@ TEST_F(StudioEngineTest, APhrasePrimesTheResponse) {
   }
   // velocity 100 → bin (100 − 1) / 4 + 1 = 25 of 32.
   const std::vector<PerformanceEvent> primer = {
-      {EventType::kVelocity, 25}, {EventType::kNoteOn, 60},  {EventType::kTimeShift, 50},
-      {EventType::kNoteOff, 60},  {EventType::kNoteOn, 64},  {EventType::kTimeShift, 50},
+      {EventType::kVelocity, 25}, {EventType::kNoteOn, 60}, {EventType::kTimeShift, 50},
+      {EventType::kNoteOff, 60},  {EventType::kNoteOn, 64}, {EventType::kTimeShift, 50},
       {EventType::kNoteOff, 64}};
   PerformanceStream reference(*m.model.config, m.model.params, 0);
   reference.reset(11 + 2, primer);

@@ -31,7 +31,8 @@ TEST(LearningRate, LinearWarmUpThenExponentialDecay) {
   EXPECT_DOUBLE_EQ(learning_rate_at(h, 1100), 5e-4);
   EXPECT_DOUBLE_EQ(learning_rate_at(h, 2100), 2.5e-4);
   EXPECT_NEAR(learning_rate_at(h, 600), 1e-3 / std::sqrt(2.0), 1e-15);
-  HParams floored = parsed("decay=exponential,decay_steps=1000,decay_rate=0.5,min_learning_rate=1e-4");
+  HParams floored =
+      parsed("decay=exponential,decay_steps=1000,decay_rate=0.5,min_learning_rate=1e-4");
   EXPECT_DOUBLE_EQ(learning_rate_at(floored, 1000), 1e-4 + 0.9e-3 * 0.5);
 }
 

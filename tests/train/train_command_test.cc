@@ -197,9 +197,10 @@ TEST_F(TrainCommand, WarmUpScalesTheFirstUpdates) {
   // one step equals one step of the constant 0.001, and differs from one of 0.004.
   auto one_step = [&](const std::string& name, const std::string& hparams) {
     CommandResult result = run("--config=performance_with_dynamics --run_dir=" + dir_ + "/" + name +
-                        " --sequence_example_file=" + examples_ +
-                        " --precision=fp32 --num_training_steps=1 --summary_frequency=1"
-                        " --hparams=batch_size=4,rnn_layer_sizes=[16]," + hparams);
+                               " --sequence_example_file=" + examples_ +
+                               " --precision=fp32 --num_training_steps=1 --summary_frequency=1"
+                               " --hparams=batch_size=4,rnn_layer_sizes=[16]," +
+                               hparams);
     EXPECT_EQ(result.status, 0) << result.output;
     return std::make_pair(read_checkpoint(checkpoint_path(dir_ + "/" + name + "/train", 1)),
                           result.output);

@@ -124,13 +124,15 @@ TEST_F(WarmStart, OptionalModelWithoutConditioningKeepsItsDisabledFunction) {
   ReferenceResult expected = reference_forward_backward(conditioned, disabled);
   ReferenceResult got = reference_forward_backward(plain, plain_batch);
   ASSERT_EQ(expected.logits.size(), got.logits.size());
-  for (size_t i = 0; i < got.logits.size(); ++i) ASSERT_NEAR(got.logits[i], expected.logits[i], 1e-5);
+  for (size_t i = 0; i < got.logits.size(); ++i)
+    ASSERT_NEAR(got.logits[i], expected.logits[i], 1e-5);
 
   // A config without optional conditioning has nothing to drop.
   ParamArena unconditioned = testing::random_params(plain_shape, 1);
-  EXPECT_THROW(without_conditioning(
-                   make_checkpoint("performance_with_dynamics", "", 1, unconditioned, nullptr), "m"),
-               InputError);
+  EXPECT_THROW(
+      without_conditioning(
+          make_checkpoint("performance_with_dynamics", "", 1, unconditioned, nullptr), "m"),
+      InputError);
 }
 
 }  // namespace
