@@ -12,12 +12,11 @@
 // played past what was generated (an underrun), its generated time jumps to the played
 // time. Controls, resets and primes take effect from the next generated event, and that
 // event is generated at the next step whether or not the client has credit (its
-// "answer": a change is heard in the stream one step after it arrived, not when the
-// lookahead has played out), unless the stream already ran a whole time shift (1 s) past
-// its credit (a client sending changes faster than it plays): then it waits for credit.
-// So the generated time never runs past played + lookahead by more than two time shifts.
-// A reset
-// restarts that client's stream only (zero state, one second of silence as its input, as
+// "answer": a change is in the stream one step after it arrived, not once credit reopens),
+// unless the stream already ran a whole time shift (1 s) past its credit (a client sending
+// changes faster than it plays): then it waits for credit. So the generated time never
+// runs past played + lookahead by more than two time shifts. A reset restarts that
+// client's stream only (zero state, one second of silence as its input, as
 // an unprimed stream starts, random numbers reseeded with client seed + seq), releasing
 // its sounding notes; a prime does the same with the phrase as the primer. Sampling is the streaming
 // API's (PerformanceStream): with the same seed, controls and temperature changed at the

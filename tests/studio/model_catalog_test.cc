@@ -26,7 +26,7 @@ std::string write_random_model(const std::string& dir, const std::string& config
   ParamArena params(NetworkShape{config.input_layout(), {8, 8}, config.output_heads()});
   glorot_uniform_init(params, 17);
   const std::string path = dir + "/" + config_name + ".safetensors";
-  write_checkpoint(path, make_checkpoint(config_name, "", 1, params, nullptr));
+  write_checkpoint(path, make_checkpoint(config_name, "rnn_layer_sizes=[8,8]", 1, params, nullptr));
   return path;
 }
 
