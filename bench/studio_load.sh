@@ -25,6 +25,7 @@ nice=${PRNN_BENCH_NICE:-0}
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
 prioritized() {  # command...: in a session of its own, at the nice value, autogroup too
   # (run in a subshell: `exec` keeps the one pid, so that $! is the command's)
+  # shellcheck disable=SC2016
   exec setsid bash -c 'n=$1; shift; if [ "$n" != 0 ] && [ -w /proc/self/autogroup ]; then
     echo "$n" > /proc/self/autogroup; fi; exec nice -n "$n" "$@"' _ "$nice" "$@"
 }
