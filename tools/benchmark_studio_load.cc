@@ -1,12 +1,14 @@
 // `performance_rnn benchmark studio_load`: N WebSocket clients of a running studio server
 // (performance_rnn serve) on this machine, each playing in real time: it reports its
 // played time every --report_ms, asks for --density notes per second (conditioning on),
-// and changes a control (temperature 1.0 ↔ 0.99) every 2 s. Per client it tracks the
-// lowest lookahead (stream time received minus time played, just before each message
-// arrives; below 0 is an underrun) once its first events arrived, and each control change's latency: sent → the "events"
-// message carrying its seq (the server's acknowledgement: in effect from then on), and
-// sent → the first notes generated under it (these wait for credit: up to the lookahead
-// plus one time shift). Prints one JSON line.
+// and changes a control (temperature 1.0 ↔ 0.99) every 2 s. The clients join one after
+// another over --ramp_s seconds (0: all at once); each starts its play clock when its
+// first events arrive (as a player that waits for the stream). Per client it tracks the lowest
+// lookahead (stream time received minus time played, just before each message arrives;
+// below 0 is an underrun) once its first events arrived, and each control change's
+// latency: sent → the "events" message carrying its seq (the server's acknowledgement,
+// which carries the first event generated under the change), and sent → the first notes
+// generated under it (a later event may be the first note). Prints one JSON line.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -43,7 +45,7 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
   beast::flat_buffer buffer;
   std::deque<std::string> queue;
   bool open = false, failed = false, got_events = false;
-  Clock::time_point start;  // stream time 0 of the play clock
+  Clock::time_point start;  // stream time 0 of the play clock: when the first events came
   double until = 0, min_lookahead = 1e9, min_lookahead_at = 0;
   int64_t notes = 0, messages = 0, errors = 0, underruns = 0, late_underruns = 0;
   double min_late_lookahead = 1e9;  // from 1 s of play on (after the joining burst)
@@ -61,7 +63,6 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
           self->ws.async_handshake(self->host, "/stream", [self, init](beast::error_code error) {
             if (error) return self->fail("handshake: " + error.message());
             self->open = true;
-            self->start = Clock::now();
             self->send(init);
             self->send(R"({"type":"played","t":0})");
             self->read();
@@ -94,7 +95,7 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
     notes += static_cast<int64_t>(m["notes"].size());
     // The lookahead is lowest just before a message arrives: what was received before it,
     // minus the time played now.
-    const double played = since(start);
+    const double played = got_events ? since(start) : 0;
     if (got_events) {
       const double lookahead = until - played;
       if (lookahead < min_lookahead) {
@@ -108,7 +109,10 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
       }
     }
     until = std::max(until, m["until"].get<double>());
-    got_events = until > 0;  // (the acknowledgement of the first controls comes before any)
+    if (!got_events && until > 0) {  // the stream has begun: the player starts
+      got_events = true;
+      start = Clock::now();
+    }
     const uint64_t got = m["seq"].get<uint64_t>();
     const double ms = 1000 * std::chrono::duration<double>(Clock::now() - pending_sent).count();
     if (pending_seq && got >= pending_seq) {
@@ -135,7 +139,7 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
   // Called every report period.
   void tick(bool change_control, double temperature) {
     if (!open) return;
-    const double played = since(start);
+    const double played = got_events ? since(start) : 0;
     send(R"({"type":"played","t":)" + std::to_string(played) + "}");
     if (change_control && pending_seq == 0 && pending_note_seq == 0) {
       ++seq;
@@ -156,7 +160,7 @@ double percentile(std::vector<double> values, double p) {
 
 int benchmark_studio_load(int argc, char** argv) {
   int port = 8080, clients = 128, report_ms = 50;
-  double seconds = 60, density = 8;
+  double seconds = 60, density = 8, ramp_s = 2;
   std::string host = "127.0.0.1";
   FlagSet flags("performance_rnn benchmark studio_load",
                 "N live clients of a running studio server; prints underruns and latencies.");
@@ -166,12 +170,15 @@ int benchmark_studio_load(int argc, char** argv) {
   flags.add("seconds", &seconds, "how long each client plays");
   flags.add("density", &density, "notes per second asked for (conditioning on)");
   flags.add("report_ms", &report_ms, "how often each client reports its played time");
+  flags.add("ramp_s", &ramp_s, "the clients join evenly over this many seconds (0: at once)");
   if (!flags.parse(argc, argv)) return 0;
   if (host != "127.0.0.1" && host != "localhost" && host != "::1") {
     throw UsageError("--host: this benchmark only connects to this machine (loopback)");
   }
-  if (clients < 1 || clients > 4096 || seconds <= 0 || seconds > 3600 || report_ms < 5) {
-    throw UsageError("--clients 1-4096, --seconds up to 3600, --report_ms at least 5");
+  if (clients < 1 || clients > 4096 || seconds <= 0 || seconds > 3600 || report_ms < 5 ||
+      !(ramp_s >= 0 && ramp_s <= 60)) {
+    throw UsageError(
+        "--clients 1-4096, --seconds up to 3600, --report_ms at least 5, --ramp_s 0-60");
   }
   net::io_context ioc{1};
   const tcp::endpoint endpoint(net::ip::make_address(host == "localhost" ? "127.0.0.1" : host),
@@ -180,22 +187,33 @@ int benchmark_studio_load(int argc, char** argv) {
   const std::string init = R"({"type":"controls","seq":1,"conditioning":true,"density":)" +
                            std::to_string(density) + "}";
   std::vector<std::shared_ptr<LoadClient>> all;
-  for (int i = 0; i < clients; ++i) {
-    all.push_back(std::make_shared<LoadClient>(ioc, host_header));
-    all.back()->connect(endpoint, init);
-  }
+  for (int i = 0; i < clients; ++i) all.push_back(std::make_shared<LoadClient>(ioc, host_header));
   const Clock::time_point start = Clock::now();
+  size_t joined = 0;
+  auto join_due = [&] {  // client i joins at i · ramp_s / clients
+    while (joined < all.size() && since(start) >= ramp_s * static_cast<double>(joined) / clients) {
+      all[joined++]->connect(endpoint, init);
+    }
+  };
+  join_due();
   net::steady_timer timer(ioc);
   int64_t ticks = 0;
   std::function<void()> tick = [&] {
     ++ticks;
+    join_due();
     const int per_change = std::max(1, 2000 / report_ms);
-    for (size_t i = 0; i < all.size(); ++i) {
+    for (size_t i = 0; i < joined; ++i) {
+      LoadClient& c = *all[i];
+      if (c.open && c.got_events && since(c.start) >= seconds) {  // played its time: leaves
+        c.open = false;
+        beast::error_code ignored;
+        beast::get_lowest_layer(c.ws).socket().close(ignored);
+      }
       // Control changes spread over the period so that they do not all coincide.
       const bool change = (ticks + static_cast<int64_t>(i)) % per_change == 0;
-      all[i]->tick(change, (ticks / per_change) % 2 ? 0.99 : 1.0);
+      c.tick(change, (ticks / per_change) % 2 ? 0.99 : 1.0);
     }
-    if (since(start) >= seconds) {
+    if (since(start) >= seconds + ramp_s + 2) {  // (a client that never started)
       for (auto& c : all) {
         beast::error_code ignored;
         beast::get_lowest_layer(c->ws).socket().close(ignored);
@@ -246,6 +264,7 @@ int benchmark_studio_load(int argc, char** argv) {
       {"seconds", seconds},
       {"density", density},
       {"report_ms", report_ms},
+      {"ramp_s", ramp_s},
       {"clients_served", connected},
       {"clients_never_served", never_played},
       {"clients_with_underrun", underrun_clients},

@@ -8,7 +8,7 @@
 #include "base/flags.h"
 #include "base/log.h"
 #include "cli/command.h"
-#include "nn/precision.h"
+#include "nn/isa.h"
 #include "studio/static_files.h"
 #include "studio/studio_server.h"
 
@@ -27,8 +27,8 @@ std::vector<std::string> split_list(const std::string& text) {
 int serve_body(int argc, char** argv) {
   StudioServerOptions options;
   StudioEngineOptions engine;
-  std::string bundle_file, run_dir, models_dir, allow_origin, precision = "auto",
-                                                              log_level = "INFO";
+  std::string bundle_file, run_dir, models_dir, allow_origin,
+      log_level = "INFO", isa = "auto", weights = weight_format_name(engine.kernels.weights);
   int64_t seed = 0;
   FlagSet flags("performance_rnn serve",
                 "The studio: plays models live in the browser, for many listeners at once.\n"
@@ -46,12 +46,16 @@ int serve_body(int argc, char** argv) {
   flags.add("samples_dir", &options.samples_dir,
             "piano samples served under /samples/ (default: <web_dir>/samples if present)");
   flags.add("lookahead", &engine.lookahead, "seconds generated ahead of each client's playback");
-  flags.add("precision", &precision, "auto (bf16 where the CPU has it) or fp32");
+  flags.add("isa", &isa, isa_flag_help());
+  flags.add("weights", &weights, "weight storage of the networks: int8, bf16 or fp32");
+  flags.add("threads", &engine.threads, "threads in each network step (OpenMP)");
   flags.add("header_timeout", &options.header_timeout, "seconds for a request's header");
   flags.add("idle_timeout", &options.idle_timeout, "seconds before a silent connection closes");
   flags.add("seed", &seed, "seed of the clients' streams (0: random)");
   flags.add("log", &log_level, "log level: DEBUG, INFO, WARN, ERROR, FATAL");
   if (!flags.parse(argc, argv)) return 0;
+  select_isa(isa);
+  engine.kernels = NetworkKernels::fast(parse_weight_format(weights, "--weights"));
   if (!flags.positional().empty()) {
     throw UsageError("unexpected argument '" + flags.positional()[0] + "'");
   }
@@ -68,8 +72,7 @@ int serve_body(int argc, char** argv) {
   if (!(options.header_timeout > 0) || !(options.idle_timeout > 0)) {
     throw UsageError("--header_timeout and --idle_timeout must be positive");
   }
-  if (precision != "auto" && precision != "fp32") throw UsageError("--precision: auto or fp32");
-  engine.use_bf16 = precision == "auto";
+  if (engine.threads < 1 || engine.threads > 64) throw UsageError("--threads: 1 to 64");
   options.seed = static_cast<uint64_t>(seed);
   options.allowed_origins = split_list(allow_origin);
   if (options.web_dir.empty()) options.web_dir = default_web_dir();
@@ -88,7 +91,7 @@ int serve_body(int argc, char** argv) {
   const std::string host =
       options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   std::printf("studio: http://%s:%d/ (models: %s; %s)\n", host.c_str(), server.port(),
-              names.c_str(), cpu_has_native_bf16() && engine.use_bf16 ? "bf16" : "fp32");
+              names.c_str(), engine.kernels.name().c_str());
   std::fflush(stdout);
   server.run();
   std::printf("studio: stopped\n");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "base/error.h"
 #include "base/log.h"
@@ -36,12 +37,24 @@ ModelCatalog::ModelCatalog(const std::string& models_dir, const std::string& exp
   }
   int explicit_index = -1;
   auto add = [&](const std::string& path, bool is_explicit) {
-    GenerationModel model = load_any(path);
     const std::string name = std::filesystem::path(path).filename().string();
+    auto refuse = [&](const std::string& config, const std::string& reason) {
+      if (is_explicit) throw InputError(path + ": " + reason);
+      log_warn(path + ": not offered: " + reason);
+      unplayable_.push_back({name, config, reason});
+    };
+    std::optional<GenerationModel> loaded;
+    try {
+      loaded = load_any(path);
+    } catch (const InputError& error) {
+      if (is_explicit) throw;
+      return refuse("", error.what());
+    }
+    GenerationModel& model = *loaded;
     if (model.config->note_performance()) {
-      log_warn(path + ": " + std::string(model.config->name) +
-               " is a note-encoding model; the studio plays event-encoded models only");
-      return;
+      return refuse(std::string(model.config->name),
+                    "a note-encoding model (one note per event, six softmax heads); the "
+                    "studio streams event-encoded models only");
     }
     if (find(name) >= 0) {
       if (is_explicit) explicit_index = find(name);

@@ -5,8 +5,11 @@
 // unconditioned one, else the first; with conditioning on the explicitly named model if
 // it is conditioned, else kConditionedModelFile when present, else the first conditioned
 // model, else the same as off.
-// Note-encoding models are left out (the studio streams event-encoded models only) with a
-// warning. Loaded once at start; immutable afterwards; thread-safe to read.
+// Every event-encoded config plays (with or without dynamics, conditioned or not). A
+// folder's file that cannot be played is listed as unplayable with the reason (and a
+// warning): a note-encoding model (one note per event, six softmax heads; the studio
+// streams event-encoded models only), or a file that does not load (the loader's error).
+// Loaded once at start; immutable afterwards; thread-safe to read.
 #pragma once
 
 #include <memory>
@@ -18,6 +21,11 @@
 
 namespace prnn {
 
+// A file of the models folder the studio cannot play, and why.
+struct UnplayableModel {
+  std::string name, config, reason;  // config: empty when the file did not load
+};
+
 struct StudioModel {
   std::string name;  // what the page shows and sends back
   GenerationModel model;
@@ -27,17 +35,19 @@ struct StudioModel {
 class ModelCatalog {
  public:
   // `models_dir`: every model file in it (not recursive); `explicit_model`: a model file or
-  // run directory (may be empty). InputError when a named file does not load or when no
-  // playable model remains.
+  // run directory (may be empty). InputError when the named model does not load or
+  // cannot play, or when no playable model remains.
   ModelCatalog(const std::string& models_dir, const std::string& explicit_model);
 
   const std::vector<std::unique_ptr<StudioModel>>& models() const { return models_; }
+  const std::vector<UnplayableModel>& unplayable() const { return unplayable_; }
   // -1 when no model has that name.
   int find(const std::string& name) const;
   int auto_model(bool conditioning) const { return conditioning ? auto_on_ : auto_off_; }
 
  private:
   std::vector<std::unique_ptr<StudioModel>> models_;
+  std::vector<UnplayableModel> unplayable_;
   int auto_off_ = 0, auto_on_ = 0;
 };
 

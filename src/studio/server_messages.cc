@@ -28,12 +28,18 @@ std::string hello_message(const ModelCatalog& catalog, double lookahead, int max
                       {"config", std::string(model->model.config->name)},
                       {"conditioned", model->conditioned()}});
   }
+  json unplayable = json::array();
+  for (const UnplayableModel& model : catalog.unplayable()) {
+    unplayable.push_back(
+        {{"name", model.name}, {"config", model.config}, {"reason", model.reason}});
+  }
   return dump({{"type", "hello"},
                {"protocol", kStudioProtocolVersion},
                {"lookahead", lookahead},
                {"max_clients", max_clients},
                {"samples", samples},
                {"models", models},
+               {"unplayable", unplayable},
                {"auto",
                 {{"off", catalog.models()[catalog.auto_model(false)]->name},
                  {"on", catalog.models()[catalog.auto_model(true)]->name}}}});

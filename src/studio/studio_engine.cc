@@ -36,17 +36,18 @@ struct StudioEngine::Client {
   uint64_t seq = 0;
   std::bitset<128> sounding;
   Output out;
-  bool moved = false;  // out holds something to send
-  bool needs_events() const { return generated < limit; }
+  bool moved = false;     // out holds something to send
+  bool answer = false;    // the next step generates an event, credit or not
+  bool answered = false;  // the last step generated the answer
+  bool needs_events() const { return generated < limit || answer; }
 };
 
 struct StudioEngine::Lane {
-  Lane(const StudioModel& m, int capacity, bool use_bf16)
+  Lane(const StudioModel& m, int capacity, const NetworkKernels& kernels)
       : model(m),
         config(*m.model.config),
         encoder(config),
-        network(m.model.params, capacity + 1,
-                use_bf16 ? NetworkKernels::fast() : NetworkKernels::reference_twin()),
+        network(m.model.params, capacity + 1, kernels),
         slots(capacity + 1, nullptr),
         onehot(static_cast<size_t>(capacity) * config.input_layout().num_groups()),
         dense(static_cast<size_t>(capacity) * config.input_layout().dense_size),
@@ -87,7 +88,8 @@ StudioEngine::Client& StudioEngine::client(uint64_t id) {
 StudioEngine::Lane& StudioEngine::lane(int model) {
   if (!lanes_[model]) {
     lanes_[model] =
-        std::make_unique<Lane>(*catalog_.models()[model], options_.capacity, options_.use_bf16);
+        std::make_unique<Lane>(*catalog_.models()[model], options_.capacity, options_.kernels);
+    lanes_[model]->network.set_threads(options_.threads);
   }
   return *lanes_[model];
 }
@@ -186,7 +188,6 @@ void StudioEngine::apply(uint64_t id, const ClientMessage& m, double now) {
       }
       close_output(c);
       c.seq = m.seq;
-      c.moved = true;  // acknowledged at once, even before the next event
       c.requested = requested;
       c.conditioning = conditioning;
       c.controls.disable_conditioning = !conditioning;
@@ -199,23 +200,39 @@ void StudioEngine::apply(uint64_t id, const ClientMessage& m, double now) {
         leave_lane(c);
         join_lane(c, target);
       }
+      answer(c);
       return;
     }
     case ClientMessage::Type::kReset:
       close_output(c);
       c.seq = m.seq;
-      c.moved = true;
       release_notes(c);
       restart(c);
       c.rng = StreamRng(c.seed + m.seq);
+      answer(c);
       return;
     case ClientMessage::Type::kPrime:
       prime(c, m.notes);  // throws before changing anything
       c.seq = m.seq;
-      c.moved = true;
       c.rng = StreamRng(c.seed + m.seq);
+      answer(c);
       return;
   }
+}
+
+void StudioEngine::answer(Client& c) {
+  if (c.generated < c.limit + kDefaultMaxShiftSteps) {
+    c.answer = true;  // acknowledged with its first event
+  } else {
+    c.moved = true;  // acknowledged at once; the events wait for credit
+  }
+}
+
+bool StudioEngine::answers_pending() const {
+  for (const auto& [id, c] : clients_) {
+    if (c->answer) return true;
+  }
+  return false;
 }
 
 void StudioEngine::prime(Client& c, const std::vector<PrimerNote>& notes) {
@@ -298,6 +315,8 @@ int StudioEngine::step_lane(Lane& l) {
         sample_logits(logits.subspan(s * vocab, vocab), c.temperature, c.rng, l.scratch).index);
     c.last = event;
     c.moved = true;
+    c.answered = c.answer;
+    c.answer = false;
     const double time = static_cast<double>(c.generated) / kStepsPerSecond;
     switch (event.type) {
       case EventType::kTimeShift:
@@ -321,10 +340,12 @@ int StudioEngine::step_lane(Lane& l) {
   return batch;
 }
 
-void StudioEngine::take_outputs(std::vector<Output>& out) {
+void StudioEngine::take_outputs(std::vector<Output>& out, bool answers_only) {
   for (Output& o : closed_) out.push_back(std::move(o));
   closed_.clear();
   for (auto& [id, c] : clients_) {
+    if (answers_only && !c->answered) continue;
+    c->answered = false;
     close_output(*c);
   }
   for (Output& o : closed_) out.push_back(std::move(o));

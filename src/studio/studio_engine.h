@@ -10,8 +10,13 @@
 // reported time may not run ahead of the wall clock since its first report (plus a slack),
 // so a client cannot make the server generate faster than it can play. When a client has
 // played past what was generated (an underrun), its generated time jumps to the played
-// time. Controls, resets and primes take effect from the next generated event; a reset
-// restarts that client's stream only (zero state, one second of silence as its input, as
+// time. Controls, resets and primes take effect from the next generated event, and that
+// event is generated at the next step whether or not the client has credit (its
+// "answer": a change is in the stream one step after it arrived, not once credit reopens),
+// unless the stream already ran a whole time shift (1 s) past its credit (a client sending
+// changes faster than it plays): then it waits for credit. So the generated time never
+// runs past played + lookahead by more than two time shifts. A reset restarts that
+// client's stream only (zero state, one second of silence as its input, as
 // an unprimed stream starts, random numbers reseeded with client seed + seq), releasing
 // its sounding notes; a prime does the same with the phrase as the primer. Sampling is the streaming
 // API's (PerformanceStream): with the same seed, controls and temperature changed at the
@@ -48,8 +53,9 @@ struct StudioNote {
 struct StudioEngineOptions {
   double lookahead = 0.5;    // seconds of credit past the played time
   int capacity = 256;        // clients at once
-  bool use_bf16 = true;      // bf16 kernels where the CPU has them
   double clock_slack = 0.5;  // seconds a reported time may run ahead of the wall clock
+  NetworkKernels kernels = NetworkKernels::fast();  // of every model's network
+  int threads = 1;                                  // per network step (OpenMP)
 };
 
 class StudioEngine {
@@ -80,9 +86,14 @@ class StudioEngine {
     std::vector<StudioNote> notes;
   };
   // Moves out what was generated since the last call, one Output per client and seq;
-  // a client whose seq changed gets one even without notes (the acknowledgement);
-  // clients with nothing new are left out.
-  void take_outputs(std::vector<Output>& out);
+  // clients with nothing new are left out. The Output that first carries a new seq is
+  // the change's acknowledgement: it holds the answer (the first event generated under
+  // the change), or, for a client past the answer bound, nothing yet.
+  // answers_only: only the clients whose answer the last step generated (to send them at
+  // once, while the others' events gather).
+  void take_outputs(std::vector<Output>& out, bool answers_only = false);
+  // Whether some client waits for its answer (the next step() generates it).
+  bool answers_pending() const;
 
   // The model a client plays now (catalog index).
   int client_model(uint64_t id) const;
@@ -101,6 +112,7 @@ class StudioEngine {
   void close_output(Client& c);
   void restart(Client& c);
   void prime(Client& c, const std::vector<PrimerNote>& notes);
+  void answer(Client& c);
   int step_lane(Lane& lane);
 
   const ModelCatalog& catalog_;

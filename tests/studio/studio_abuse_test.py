@@ -13,6 +13,7 @@ import concurrent.futures
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -61,6 +62,50 @@ def one_connect(port, i):
         s.close()
 
 
+def listens_on(port):
+    """The IPv4 and IPv6 addresses with a listening socket on `port` (/proc/net/tcp*)."""
+    found = []
+    for table, size in (('/proc/net/tcp', 8), ('/proc/net/tcp6', 32)):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, local_port = local.split(':')
+            if int(local_port, 16) != port or state != '0A':
+                continue
+            if size == 8:
+                found.append(socket.inet_ntop(socket.AF_INET, bytes.fromhex(address)[::-1]))
+            else:
+                words = [bytes.fromhex(address[i:i + 8])[::-1] for i in range(0, 32, 8)]
+                found.append(socket.inet_ntop(socket.AF_INET6, b''.join(words)))
+    return found
+
+
+def wide_open_warns(binary, models_dir):
+    """`serve --host=0.0.0.0` starts, says it listens on every address and warns."""
+    process = subprocess.Popen([binary, 'serve', '--host=0.0.0.0', '--port=0',
+                                '--models_dir=' + models_dir], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    lines = []
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith('studio: http://0.0.0.0:'):
+                break
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=20)
+    text = ''.join(lines) + rest
+    print('  --host=0.0.0.0:', [line for line in text.splitlines() if 'WARN' in line][:1])
+    return 'studio: http://0.0.0.0:' in text and 'not only this machine' in text
+
+
 def main(binary, source_dir):
     work = tempfile.mkdtemp(prefix='prnn_studio_abuse_')
     studio = Studio(binary, '--models_dir=' + studio_models_dir(source_dir, work),
@@ -92,6 +137,11 @@ def main(binary, source_dir):
         for c in held:
             c.close()
         time.sleep(0.3)
+
+        # Bound to loopback by default; another --host is served with a warning.
+        check(listens_on(port) == ['127.0.0.1'], f'listens on 127.0.0.1 only ({listens_on(port)})')
+        check(wide_open_warns(binary, studio_models_dir(source_dir, tempfile.mkdtemp(dir=work))),
+              '--host=0.0.0.0 warns that anyone who can reach it can use the studio')
 
         # Origin and Host checks, static paths.
         s = ws_raw.connect(port)

@@ -197,6 +197,47 @@ TEST_F(StudioEngineTest, AnUnderrunJumpsTheClockToThePlayedTime) {
   EXPECT_GE(outputs_[1].back().until, 10.5 - 1e-9);
 }
 
+// A change is answered by the next step, credit or not: one event for that client only,
+// in the output that first carries its seq. A client sending changes without playing gets
+// no more than two time shifts past its credit.
+TEST_F(StudioEngineTest, AChangeIsAnsweredByTheNextStep) {
+  StudioEngine engine(catalog_, {.lookahead = 0.5, .capacity = 4});
+  for (uint64_t id : {1, 2}) {
+    engine.add_client(id, id);
+    engine.apply(id, played(0), 0);
+  }
+  drain(engine);
+  EXPECT_EQ(engine.step(), 0);  // both used their credit
+  EXPECT_FALSE(engine.answers_pending());
+  engine.apply(1, controls(5), 0);
+  EXPECT_TRUE(engine.answers_pending());
+  const int64_t events = engine.client_events();
+  EXPECT_EQ(engine.step(), 1);
+  EXPECT_EQ(engine.client_events(), events + 1);
+  EXPECT_FALSE(engine.answers_pending());
+  std::vector<StudioEngine::Output> answers;
+  engine.take_outputs(answers, /*answers_only=*/true);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].id, 1u);
+  EXPECT_EQ(answers[0].seq, 5u);
+  EXPECT_EQ(engine.step(), 0);
+  double until = 0;
+  for (uint64_t seq = 6; seq < 200; ++seq) {
+    engine.apply(1, controls(seq), 0);
+    engine.step();
+    std::vector<StudioEngine::Output> out;
+    engine.take_outputs(out);
+    for (const auto& o : out) {
+      EXPECT_EQ(o.id, 1u);
+      EXPECT_EQ(o.seq, seq);  // acknowledged, with or without an event
+      until = std::max(until, o.until);
+    }
+    ASSERT_EQ(out.size(), 1u) << "seq " << seq;
+  }
+  EXPECT_GE(until, 0.5);
+  EXPECT_LE(until, 0.5 + 2.0 + 1e-9);
+}
+
 // Controls change from the next generated event: the same as a PerformanceStream whose
 // controls change after the same number of events. Events sent under the old controls
 // carry the old seq.

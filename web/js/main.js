@@ -201,6 +201,13 @@ client.addEventListener('hello', (e) => {
   for (const m of hello.models) {
     $('model').add(new Option(m.name + (m.conditioned ? ' (conditioned)' : ''), m.name));
   }
+  // Files of the models folder the studio cannot play: shown, disabled, with the reason.
+  for (const m of hello.unplayable || []) {
+    const option = new Option(`${m.name} (not playable: ${m.reason})`, m.name);
+    option.disabled = true;
+    option.title = m.reason;
+    $('model').add(option);
+  }
   const conditioned = hello.models.some((m) => m.conditioned);
   $('conditioning-note').textContent = conditioned ? '' :
     'no conditioned model is served: the controls below change nothing until one is';
