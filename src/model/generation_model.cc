@@ -198,7 +198,8 @@ std::string shipped_model_path() {
   candidates.push_back(std::string(PRNN_SOURCE_DIR) + "/models/" + kShippedModelFile);
   std::string tried;
   for (const std::string& candidate : candidates) {
-    if (std::filesystem::exists(candidate)) return candidate;
+    std::error_code error;
+    if (std::filesystem::exists(candidate, error)) return candidate;
     tried += "\n  " + candidate;
   }
   throw InputError(

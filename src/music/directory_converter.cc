@@ -47,7 +47,8 @@ DirectoryConversionSummary convert_directory(const DirectoryConversionOptions& o
   NoteSequenceSource::Options source_options;
   source_options.recursive = options.recursive;
   source_options.music = options.music;
-  if (!std::filesystem::is_directory(options.input_dir)) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(options.input_dir, error)) {
     throw InputError(options.input_dir + ": not a folder");
   }
   NoteSequenceSource source(options.input_dir, source_options);

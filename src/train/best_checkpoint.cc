@@ -23,7 +23,8 @@ nlohmann::json read_json(const std::string& path) {
 BestCheckpointKeeper::BestCheckpointKeeper(std::string train_dir, int patience)
     : train_dir_(std::move(train_dir)), patience_(patience) {
   const std::string record = train_dir_ + "/" + kBestRecordFile;
-  if (!std::filesystem::exists(record)) return;
+  std::error_code error;
+  if (!std::filesystem::exists(record, error)) return;
   nlohmann::json json = read_json(record);
   if (!json.is_object() || !json.contains("step") || !json["step"].is_number_integer() ||
       !json.contains("nll_per_event") || !json["nll_per_event"].is_number()) {

@@ -404,7 +404,8 @@ void run_eval(const TrainOptions& options) {
         Checkpoint checkpoint = read_checkpoint(latest->path);
         restore_checkpoint(checkpoint, latest->path, options.config, params, nullptr);
       } catch (const InputError& e) {
-        if (std::filesystem::exists(latest->path)) throw;
+        std::error_code error;
+        if (std::filesystem::exists(latest->path, error)) throw;
         continue;  // pruned by the trainer between listing and reading
       }
       double label_steps = 0;
