@@ -69,7 +69,7 @@ def main(binary, source_dir):
 
         # Play: notes arrive, keys light.
         driver.find_element(By.ID, 'play').click()
-        wait_for('notes to play', lambda: stats()['notesPlayed'] >= 20, timeout=20)
+        wait_for('notes to play', lambda: stats()['notesPlayed'] >= 20, timeout=60)
         wait_for('a lit key', lambda: stats()['lit'] > 0, timeout=10, step=0.02)
         s = stats()
         print('playing:', s)
@@ -78,7 +78,7 @@ def main(binary, source_dir):
 
         def acknowledged():
             sent = driver.execute_script('return window.studio.client.seq')
-            return wait_for(f'seq {sent} acknowledged', lambda: stats()['seq'] >= sent, timeout=5)
+            return wait_for(f'seq {sent} acknowledged', lambda: stats()['seq'] >= sent, timeout=15)
 
         # Conditioning on: the conditioned model plays; off again: the shipped one.
         driver.find_element(By.ID, 'conditioning-on').click()
@@ -120,7 +120,7 @@ def main(binary, source_dir):
         before = stats()['notesPlayed']
         driver.find_element(By.ID, 'reset-rnn').click()
         acknowledged()
-        wait_for('notes after the reset', lambda: stats()['notesPlayed'] >= before + 10, timeout=20)
+        wait_for('notes after the reset', lambda: stats()['notesPlayed'] >= before + 10, timeout=60)
 
         # Save the last minute as MIDI: a file with the notes played.
         played = driver.execute_script('return window.studio.player.recent(60).length')
