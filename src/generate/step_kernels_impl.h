@@ -402,8 +402,43 @@ void to_input(const float* in, int n, void* out) {
   Storage<F>::store_inputs(in, n, static_cast<typename Storage<F>::X*>(out));
 }
 
+// The layer-0 gather (step_kernels.h) in chunks of kGatherColumns columns: the sums of one
+// row stay in registers while the chunk's table rows are added.
+constexpr int kGatherColumns = 8 * L < 64 ? 8 * L : 64;
+
+void gather_inputs(const GatherArgs& a, int first, int end) {
+  constexpr int kVectors = kGatherColumns / L;
+  for (int b = 0; b < a.rows; ++b) {
+    const float* dense = a.dense + static_cast<size_t>(b) * a.dense_size;
+    const int32_t* onehot = a.onehot + static_cast<size_t>(b) * a.groups;
+    float* out = a.out + static_cast<size_t>(b) * a.width;
+    for (int col = first; col < end; col += kGatherColumns) {
+      VT acc[kVectors];
+#pragma GCC unroll 16
+      for (int i = 0; i < kVectors; ++i) acc[i] = V::load(a.bias + col + i * L);
+      for (int d = 0; d < a.dense_size; ++d) {
+        if (dense[d] == 0.0f) continue;
+        const VT v = V::set1(dense[d]);
+        const float* row = a.table + static_cast<size_t>(d) * a.width + col;
+#pragma GCC unroll 16
+        for (int i = 0; i < kVectors; ++i) acc[i] = V::fma(v, V::load(row + i * L), acc[i]);
+      }
+      for (int k = 0; k < a.groups; ++k) {
+        if (onehot[k] < 0) continue;
+        const float* row =
+            a.table + static_cast<size_t>(a.group_offset[k] + onehot[k]) * a.width + col;
+#pragma GCC unroll 16
+        for (int i = 0; i < kVectors; ++i) acc[i] = V::add(acc[i], V::load(row + i * L));
+      }
+#pragma GCC unroll 16
+      for (int i = 0; i < kVectors; ++i) V::store(out + col + i * L, acc[i]);
+    }
+  }
+}
+
 template <WeightFormat F>
-constexpr StepKernels kTable = {lstm_blocks<F>, gate_blocks<F>, dense_blocks<F>, to_input<F>};
+constexpr StepKernels kTable = {lstm_blocks<F>, gate_blocks<F>, dense_blocks<F>, to_input<F>,
+                                gather_inputs};
 
 // This translation unit's kernels for `format` (what each <isa>_step_kernels returns).
 const StepKernels& kernels_for(WeightFormat format) {
