@@ -351,7 +351,7 @@ void for_stream_groups(int num_streams, Tile tile) {
 }
 
 // Blocks [block_begin, block_end) of NG gates: one stream with several unit groups per tile
-// (independent accumulators hide the FMA latency), else one group for up to kMaxStreams
+// (independent accumulators hide the FMA latency), else tiles for up to kMaxStreams
 // streams (a group's weights are read once per stream group).
 template <WeightFormat F, int NG, Epilogue E>
 void run_blocks(const ProductArgs& a, int block_begin, int block_end) {
@@ -364,7 +364,10 @@ void run_blocks(const ProductArgs& a, int block_begin, int block_end) {
     for (; group < end; ++group) tile<F, NG, 1, 1, E>(a, group);
     return;
   }
-  for (; group < end; ++group) {
+  // Several streams: tiles of UG groups for up to kMaxStreams streams; UG > 1 only where one
+  // group's gates give too few accumulators to hide the FMA latency (the dense layer).
+  constexpr int kStreamWide = std::max(1, V::kLatencyAccumulators / (NG * V::kMaxStreams));
+  auto stream_tiles = [&]<int UG>(int first_group) {
     for_stream_groups(a.num_streams, [&]<int NB>(int b) {
       using S = Storage<F>;
       ProductArgs part = a;
@@ -380,9 +383,12 @@ void run_blocks(const ProductArgs& a, int block_begin, int block_end) {
       } else {
         part.gates += b * a.gates_stride;
       }
-      tile<F, NG, 1, NB, E>(part, group);
+      tile<F, NG, UG, NB, E>(part, first_group);
     });
-  }
+  };
+  for (; group + kStreamWide <= end; group += kStreamWide)
+    stream_tiles.template operator()<kStreamWide>(group);
+  for (; group < end; ++group) stream_tiles.template operator()<1>(group);
 }
 
 template <WeightFormat F>
