@@ -15,9 +15,9 @@ namespace {
 constexpr int kDefaultVelocity = 100;  // until the model's first VELOCITY event
 const PerformanceEvent kSilence{EventType::kTimeShift, kDefaultMaxShiftSteps};
 
-// Batches from which the automatic thread count is two: on the 2-core Zen 5 a second engine
-// thread held 96 avx2 clients where one did not (doc/perf.md, 2026-12-01 evening); below
-// this a step is short and one thread keeps up.
+// Batches from which the automatic thread count is two: on the 2-core Zen 5 at batch 128 a
+// second engine thread gave 9,135 against 6,486 avx2 events/s, and 40 instead of 122 of 128
+// studio clients underran (doc/perf.md, 2026-12-01 evening); below this one thread keeps up.
 constexpr int kTwoThreadBatch = 64;
 
 int step_threads(int option, int batch) {
