@@ -21,7 +21,7 @@ namespace prnn {
 namespace {
 
 int benchmark_generate(int argc, char** argv) {
-  int batch = 1, steps = 2000, vocab = 388, threads = 1;
+  int batch = 1, steps = 2000, vocab = 388, threads = 1, dense_size = 0;
   std::string layers_text = "512,512,512", isa = "auto",
               weights = weight_format_name(NetworkKernels::kDefaultWeights);
   bool reference = false;
@@ -31,6 +31,8 @@ int benchmark_generate(int argc, char** argv) {
   flags.add("steps", &steps, "events per stream (after 20 warm-up steps)");
   flags.add("layers", &layers_text, "LSTM sizes, bottom first");
   flags.add("vocab", &vocab, "event classes (one-hot input and softmax)");
+  flags.add("dense", &dense_size,
+            "dense control inputs per step, each 1/N (the conditioned models have 20)");
   flags.add("threads", &threads, "OpenMP threads in each step");
   flags.add("isa", &isa, isa_flag_help());
   flags.add("weights", &weights, "weight storage: int8, bf16 or fp32");
@@ -38,9 +40,9 @@ int benchmark_generate(int argc, char** argv) {
   if (!flags.parse(argc, argv)) return 0;
   select_isa(isa);
   const WeightFormat format = parse_weight_format(weights, "--weights");
-  if (batch < 1 || steps < 1 || vocab < 2)
-    throw UsageError("--batch, --steps, --vocab must be positive");
-  NetworkShape shape{InputLayout{0, {vocab}}, layer_list(layers_text), {vocab}};
+  if (batch < 1 || steps < 1 || vocab < 2 || dense_size < 0)
+    throw UsageError("--batch, --steps, --vocab must be positive, --dense not negative");
+  NetworkShape shape{InputLayout{dense_size, {vocab}}, layer_list(layers_text), {vocab}};
   validate_network_shape(shape);
   ParamArena params(shape);
   glorot_uniform_init(params, 1);
@@ -54,10 +56,12 @@ int benchmark_generate(int argc, char** argv) {
   std::vector<StreamRng> rngs;
   for (int b = 0; b < batch; ++b) rngs.emplace_back(b);
   std::vector<int32_t> events(batch, 0);
+  const std::vector<float> dense(static_cast<size_t>(batch) * dense_size,
+                                 dense_size > 0 ? 1.0f / dense_size : 0.0f);
   std::vector<float> scratch(vocab);
   auto run = [&](int n) {
     for (int t = 0; t < n; ++t) {
-      std::span<const float> logits = network.step(batch, events, {});
+      std::span<const float> logits = network.step(batch, events, dense);
       for (int b = 0; b < batch; ++b) {
         events[b] = sample_logits(logits.subspan(static_cast<size_t>(b) * vocab, vocab), 1.0,
                                   rngs[b], scratch)
@@ -85,6 +89,7 @@ int benchmark_generate(int argc, char** argv) {
       {"batch", batch},
       {"layers", shape.layer_sizes},
       {"vocab", vocab},
+      {"dense", dense_size},
       {"threads", threads},
       {"isa", network.kernels().reference ? "reference" : isa_name(network.kernels().isa)},
       {"weights", weight_format_name(network.kernels().weights)},

@@ -48,7 +48,8 @@ int serve_body(int argc, char** argv) {
   flags.add("lookahead", &engine.lookahead, "seconds generated ahead of each client's playback");
   flags.add("isa", &isa, isa_flag_help());
   flags.add("weights", &weights, "weight storage of the networks: int8, bf16 or fp32");
-  flags.add("threads", &engine.threads, "threads in each network step (OpenMP)");
+  flags.add("threads", &engine.threads,
+            "threads in each network step (OpenMP); 0: two for batches of 64 or more, else one");
   flags.add("header_timeout", &options.header_timeout, "seconds for a request's header");
   flags.add("idle_timeout", &options.idle_timeout, "seconds before a silent connection closes");
   flags.add("seed", &seed, "seed of the clients' streams (0: random)");
@@ -72,7 +73,7 @@ int serve_body(int argc, char** argv) {
   if (!(options.header_timeout > 0) || !(options.idle_timeout > 0)) {
     throw UsageError("--header_timeout and --idle_timeout must be positive");
   }
-  if (engine.threads < 1 || engine.threads > 64) throw UsageError("--threads: 1 to 64");
+  if (engine.threads < 0 || engine.threads > 64) throw UsageError("--threads: 0 to 64");
   options.seed = static_cast<uint64_t>(seed);
   options.allowed_origins = split_list(allow_origin);
   if (options.web_dir.empty()) options.web_dir = default_web_dir();

@@ -93,6 +93,10 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams,
     fast_ = &step_kernels(kernels_.isa, kernels_.weights);
     input_bytes_ = input_bytes(kernels_.weights);
   }
+  for (int k = 0, offset = shape_.input.dense_size; k < shape_.input.num_groups(); ++k) {
+    group_offset_.push_back(offset);
+    offset += shape_.input.onehot_sizes[k];
+  }
   const int num_layers = shape_.num_layers();
   layers_.resize(num_layers);
   for (int l = 0; l < num_layers; ++l) {
@@ -383,34 +387,26 @@ void GenerationNetwork::prime(int num_streams, int steps, std::span<const int32_
 }
 
 // Layer 0's gate pre-activations of `rows` input rows: bias + dense·rows + the one-hot
-// rows, into gates (rows, 4 Hp).
+// rows, into gates (rows, 4 Hp), by the kernels' gather.
 void GenerationNetwork::gather_inputs(int rows, const int32_t* onehot, const float* dense,
                                       float* gates, int first_column, int end_column) const {
-  const Layer& layer = layers_[0];
-  const int width = 4 * layer.padded, groups = shape_.input.num_groups();
-  const int dense_size = shape_.input.dense_size;
-  const size_t columns = end_column - first_column;
-  for (int b = 0; b < rows; ++b) {
-    float* init = &gates[static_cast<size_t>(b) * width + first_column];
-    std::memcpy(init, &layer.gate_bias[first_column], columns * sizeof(float));
-    for (int d = 0; d < dense_size; ++d) {
-      const float v = dense[static_cast<size_t>(b) * dense_size + d];
-      if (v == 0.0f) continue;
-      const float* row = &layer.input_rows[static_cast<size_t>(d) * width + first_column];
-      for (size_t g = 0; g < columns; ++g) init[g] += v * row[g];
-    }
-    int offset = dense_size;
-    for (int k = 0; k < groups; ++k) {
-      const int index = onehot[static_cast<size_t>(b) * groups + k];
-      PRNN_CHECK(index < shape_.input.onehot_sizes[k]);
-      if (index >= 0) {
-        const float* row =
-            &layer.input_rows[static_cast<size_t>(offset + index) * width + first_column];
-        for (size_t g = 0; g < columns; ++g) init[g] += row[g];
-      }
-      offset += shape_.input.onehot_sizes[k];
-    }
-  }
+  const InputLayout& input = shape_.input;
+  const int groups = input.num_groups();
+  for (int b = 0; b < rows; ++b)
+    for (int k = 0; k < groups; ++k)
+      PRNN_CHECK(onehot[static_cast<size_t>(b) * groups + k] < input.onehot_sizes[k]);
+  GatherArgs args;
+  args.bias = layers_[0].gate_bias.data();
+  args.table = layers_[0].input_rows.data();
+  args.width = 4 * layers_[0].padded;
+  args.rows = rows;
+  args.dense = dense;
+  args.dense_size = input.dense_size;
+  args.onehot = onehot;
+  args.group_offset = group_offset_.data();
+  args.groups = groups;
+  args.out = gates;
+  fast_->gather_inputs(args, first_column, end_column);
 }
 
 // Runs body(begin, end) over [0, blocks) in pieces of `piece` blocks, on threads_ threads.

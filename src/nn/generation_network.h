@@ -158,6 +158,7 @@ class GenerationNetwork {
   // outside step(), or a step advanced fewer streams): refreshed when next stepped.
   int stale_from_ = 0;
   std::vector<Layer> layers_;
+  std::vector<int> group_offset_;  // layer 0's first input row of each one-hot group
   // Dense layer: packed weights over Vp = V rounded up to 16 columns, padded biases (and
   // int8 scales); reference twin: Magenta's [H, V] weights.
   std::vector<uint8_t> out_packed_;

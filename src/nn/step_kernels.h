@@ -59,6 +59,24 @@ struct ProductArgs {
   int gates_stride = 0;
 };
 
+// Layer 0's gate pre-activations of `rows` input rows over packed columns [first, end)
+// (multiples of 64): out (rows, width) = bias + Σ_d dense[d] · table[d] (zero values
+// skipped) + Σ_k table[group_offset[k] + onehot[k]] (groups with index < 0 skipped), added
+// in that order. table is the fp32 (input rows, width) layer-0 input rows in packed column
+// order; every index must lie inside its group.
+struct GatherArgs {
+  const float* bias = nullptr;
+  const float* table = nullptr;
+  int width = 0;
+  int rows = 0;
+  const float* dense = nullptr;  // (rows, dense_size)
+  int dense_size = 0;
+  const int32_t* onehot = nullptr;  // (rows, groups)
+  const int* group_offset = nullptr;
+  int groups = 0;
+  float* out = nullptr;
+};
+
 struct StepKernels {
   // LSTM unit blocks [begin, end): the product then c' = c·σ(f) + σ(i)·tanh(j),
   // h' = tanh(c')·σ(o) (forget bias already in init).
@@ -69,6 +87,8 @@ struct StepKernels {
   void (*dense_blocks)(const ProductArgs& args, int block_begin, int block_end);
   // out[i] = input value of in[i] (bf16 round to nearest even, or a copy), n values.
   void (*to_input)(const float* in, int n, void* out);
+  // The layer-0 gather of GatherArgs, columns [first, end).
+  void (*gather_inputs)(const GatherArgs& args, int first, int end);
 };
 
 // The kernels of `isa` for `format`. REQUIRES: cpu_supports(isa).
@@ -83,5 +103,7 @@ const StepKernels& avx512_bf16_step_kernels();  // bf16 weights only
 const StepKernels& avx512_step_kernels(WeightFormat format);
 const StepKernels& avx2_step_kernels(WeightFormat format);
 const StepKernels& baseline_step_kernels(WeightFormat format);
+// The AVX-512 layer-0 gather (step_kernels_avx512.cc), which the AVX512-BF16 table shares.
+void avx512_gather_inputs(const GatherArgs& args, int first, int end);
 
 }  // namespace prnn

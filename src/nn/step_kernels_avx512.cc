@@ -16,4 +16,8 @@ namespace prnn {
 
 const StepKernels& avx512_step_kernels(WeightFormat format) { return kernels_for(format); }
 
+void avx512_gather_inputs(const GatherArgs& args, int first, int end) {
+  gather_inputs(args, first, end);
+}
+
 }  // namespace prnn

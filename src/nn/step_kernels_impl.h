@@ -348,7 +348,7 @@ void for_stream_groups(int num_streams, Tile tile) {
 }
 
 // Blocks [block_begin, block_end) of NG gates: one stream with several unit groups per tile
-// (independent accumulators hide the FMA latency), else one group for up to kMaxStreams
+// (independent accumulators hide the FMA latency), else tiles for up to kMaxStreams
 // streams (a group's weights are read once per stream group).
 template <WeightFormat F, int NG, Epilogue E>
 void run_blocks(const ProductArgs& a, int block_begin, int block_end) {
@@ -361,7 +361,10 @@ void run_blocks(const ProductArgs& a, int block_begin, int block_end) {
     for (; group < end; ++group) tile<F, NG, 1, 1, E>(a, group);
     return;
   }
-  for (; group < end; ++group) {
+  // Several streams: tiles of UG groups for up to kMaxStreams streams; UG > 1 only where one
+  // group's gates give too few accumulators to hide the FMA latency (the dense layer).
+  constexpr int kStreamWide = std::max(1, V::kLatencyAccumulators / (NG * V::kMaxStreams));
+  auto stream_tiles = [&]<int UG>(int first_group) {
     for_stream_groups(a.num_streams, [&]<int NB>(int b) {
       using S = Storage<F>;
       ProductArgs part = a;
@@ -377,9 +380,12 @@ void run_blocks(const ProductArgs& a, int block_begin, int block_end) {
       } else {
         part.gates += b * a.gates_stride;
       }
-      tile<F, NG, 1, NB, E>(part, group);
+      tile<F, NG, UG, NB, E>(part, first_group);
     });
-  }
+  };
+  for (; group + kStreamWide <= end; group += kStreamWide)
+    stream_tiles.template operator()<kStreamWide>(group);
+  for (; group < end; ++group) stream_tiles.template operator()<1>(group);
 }
 
 template <WeightFormat F>
@@ -399,8 +405,43 @@ void to_input(const float* in, int n, void* out) {
   Storage<F>::store_inputs(in, n, static_cast<typename Storage<F>::X*>(out));
 }
 
+// The layer-0 gather (step_kernels.h) in chunks of kGatherColumns columns: the sums of one
+// row stay in registers while the chunk's table rows are added.
+constexpr int kGatherColumns = 8 * L < 64 ? 8 * L : 64;
+
+void gather_inputs(const GatherArgs& a, int first, int end) {
+  constexpr int kVectors = kGatherColumns / L;
+  for (int b = 0; b < a.rows; ++b) {
+    const float* dense = a.dense + static_cast<size_t>(b) * a.dense_size;
+    const int32_t* onehot = a.onehot + static_cast<size_t>(b) * a.groups;
+    float* out = a.out + static_cast<size_t>(b) * a.width;
+    for (int col = first; col < end; col += kGatherColumns) {
+      VT acc[kVectors];
+#pragma GCC unroll 16
+      for (int i = 0; i < kVectors; ++i) acc[i] = V::load(a.bias + col + i * L);
+      for (int d = 0; d < a.dense_size; ++d) {
+        if (dense[d] == 0.0f) continue;
+        const VT v = V::set1(dense[d]);
+        const float* row = a.table + static_cast<size_t>(d) * a.width + col;
+#pragma GCC unroll 16
+        for (int i = 0; i < kVectors; ++i) acc[i] = V::fma(v, V::load(row + i * L), acc[i]);
+      }
+      for (int k = 0; k < a.groups; ++k) {
+        if (onehot[k] < 0) continue;
+        const float* row =
+            a.table + static_cast<size_t>(a.group_offset[k] + onehot[k]) * a.width + col;
+#pragma GCC unroll 16
+        for (int i = 0; i < kVectors; ++i) acc[i] = V::add(acc[i], V::load(row + i * L));
+      }
+#pragma GCC unroll 16
+      for (int i = 0; i < kVectors; ++i) V::store(out + col + i * L, acc[i]);
+    }
+  }
+}
+
 template <WeightFormat F>
-constexpr StepKernels kTable = {lstm_blocks<F>, gate_blocks<F>, dense_blocks<F>, to_input<F>};
+constexpr StepKernels kTable = {lstm_blocks<F>, gate_blocks<F>, dense_blocks<F>, to_input<F>,
+                                gather_inputs};
 
 // This translation unit's kernels for `format` (what each <isa>_step_kernels returns).
 const StepKernels& kernels_for(WeightFormat format) {

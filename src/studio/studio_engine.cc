@@ -1,5 +1,8 @@
 #include "studio/studio_engine.h"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
 
 #include "base/error.h"
@@ -11,6 +14,17 @@ namespace {
 
 constexpr int kDefaultVelocity = 100;  // until the model's first VELOCITY event
 const PerformanceEvent kSilence{EventType::kTimeShift, kDefaultMaxShiftSteps};
+
+// Batches from which the automatic thread count is two: on the 2-core Zen 5 at batch 128 a
+// second engine thread gave 9,135 against 6,486 avx2 events/s, and 40 instead of 122 of 128
+// studio clients underran (doc/perf.md, 2026-12-01 evening); below this one thread keeps up.
+constexpr int kTwoThreadBatch = 64;
+
+int step_threads(int option, int batch) {
+  if (option > 0) return option;
+  static const int cpus = omp_get_num_procs();
+  return batch >= kTwoThreadBatch ? std::clamp(cpus, 1, 2) : 1;
+}
 
 int64_t to_steps(double seconds) {
   return static_cast<int64_t>(std::floor(seconds * kStepsPerSecond + 1e-9));
@@ -89,7 +103,6 @@ StudioEngine::Lane& StudioEngine::lane(int model) {
   if (!lanes_[model]) {
     lanes_[model] =
         std::make_unique<Lane>(*catalog_.models()[model], options_.capacity, options_.kernels);
-    lanes_[model]->network.set_threads(options_.threads);
   }
   return *lanes_[model];
 }
@@ -305,6 +318,7 @@ int StudioEngine::step_lane(Lane& l) {
     l.encoder.encode_input(c.last, controlled ? &c.controls : nullptr, &l.dense[s * dense_size],
                            &l.onehot[s * groups]);
   }
+  l.network.set_threads(step_threads(options_.threads, batch));
   const std::span<const float> logits =
       l.network.step(batch, std::span(l.onehot.data(), batch * groups),
                      std::span(l.dense.data(), batch * dense_size));

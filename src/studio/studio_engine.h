@@ -55,7 +55,9 @@ struct StudioEngineOptions {
   int capacity = 256;        // clients at once
   double clock_slack = 0.5;  // seconds a reported time may run ahead of the wall clock
   NetworkKernels kernels = NetworkKernels::fast();  // of every model's network
-  int threads = 1;                                  // per network step (OpenMP)
+  // Threads per network step (OpenMP); 0: automatic, two (when the machine has two CPUs)
+  // for a batch of 64 streams or more, else one.
+  int threads = 0;
 };
 
 class StudioEngine {

@@ -67,7 +67,7 @@ void expect_twins_agree(const NetworkKernels& kernels, const NetworkShape& shape
   for (int t = 0; t < steps; ++t) {
     for (int b = 0; b < streams; ++b) {
       onehot[2 * b] = (t * 3 + b) % 7;
-      onehot[2 * b + 1] = (t + 2 * b) % 5;
+      onehot[2 * b + 1] = (t + 2 * b) % 6 - 1;  // -1: the group is skipped
       for (int d = 0; d < shape.input.dense_size; ++d)
         dense[b * shape.input.dense_size + d] = 0.1f * ((t + d + b) % 4);
     }
@@ -88,7 +88,7 @@ TEST_P(KernelPath, MatchesTheTwinSingleStream) {
 }
 TEST_P(KernelPath, MatchesTheTwinOddSizesAndBatches) {
   for (int streams : {2, 5, 7, 13, 40, 128})  // 128: the studio's largest batch
-    expect_twins_agree(GetParam(), small_shape(0, {20, 9, 70}), streams, 8);
+    expect_twins_agree(GetParam(), small_shape(streams % 2 == 0 ? 20 : 0, {20, 9, 70}), streams, 8);
 }
 // The full width (3 × 512, 388 logits): latency tiles over many blocks, long sums.
 TEST_P(KernelPath, MatchesTheTwinAtFullSize) {
