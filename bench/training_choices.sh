@@ -18,7 +18,8 @@
 #   optional_multiconditioned_performance_with_dynamics run; EVENTS_BUDGET defaults to
 #   2400000. Runs take the whole machine: pause other jobs first. The runs go to a temporary
 #   folder, deleted at the end, or to $PRNN_CHOICES_DIR if set (kept: each choice's run
-#   continues the checkpoint's run and can be resumed).
+#   continues the checkpoint's run and can be resumed). $PRNN_CHOICES (e.g. "baseline
+#   window128") runs only the choices it names.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 usage="usage: bench/training_choices.sh TRAIN_DIR EVAL_DIR CHECKPOINT [EVENTS_BUDGET] [BINARY]"
@@ -90,7 +91,10 @@ EOF
 
 start_disabled=$(eval_nll "$start" True)
 echo "{\"start_checkpoint\": \"$start\", \"eval_nll_disabled\": $start_disabled, \"events_budget\": $budget, \"cpu\": \"$(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)\"}"
-run_choice baseline 16 512 ""
-run_choice batch64 64 512 ""
-run_choice cosine 16 512 "warmup_steps=START,decay=cosine,decay_steps=STEPS,min_learning_rate=0.0001"
-run_choice window128 16 128 ""
+wanted() { [[ " ${PRNN_CHOICES:-baseline batch64 cosine window128} " == *" $1 "* ]]; }
+if wanted baseline; then run_choice baseline 16 512 ""; fi
+if wanted batch64; then run_choice batch64 64 512 ""; fi
+if wanted cosine; then
+  run_choice cosine 16 512 "warmup_steps=START,decay=cosine,decay_steps=STEPS,min_learning_rate=0.0001"
+fi
+if wanted window128; then run_choice window128 16 128 ""; fi

@@ -37,4 +37,16 @@ std::optional<std::vector<int>> parse_int_list(std::string_view text) {
   }
 }
 
+std::string shortest_decimal(double value) {
+  char text[32];
+  // printf's %g with the fewest significant digits that read back exactly (17 always do).
+  for (int digits = 1;; ++digits) {
+    const auto result =
+        std::to_chars(text, text + sizeof text, value, std::chars_format::general, digits);
+    double back = 0;
+    std::from_chars(text, result.ptr, back);
+    if (back == value || digits == 17) return std::string(text, result.ptr);
+  }
+}
+
 }  // namespace prnn

@@ -1,11 +1,13 @@
-// Checked parsing of whole numbers written by someone else: digits in a file name, a tensor
-// name, an environment variable, a flag. Unlike std::stoi/stoll they never throw
-// std::invalid_argument or std::out_of_range; the caller turns "not a number" into an
-// InputError that names the source. Plain functions.
+// Numbers as text. Checked parsing of whole numbers written by someone else: digits in a
+// file name, a tensor name, an environment variable, a flag. Unlike std::stoi/stoll they
+// never throw std::invalid_argument or std::out_of_range; the caller turns "not a number"
+// into an InputError that names the source. And the shortest text that reads back as the
+// same double. Plain functions.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,5 +24,10 @@ std::optional<int> parse_int(std::string_view text);
 // nullopt when an item is not an int or the list is empty. The layer lists of
 // --hparams rnn_layer_sizes and the benchmarks' --layers.
 std::optional<std::vector<int>> parse_int_list(std::string_view text);
+
+// `value` as printf's %g with the fewest significant digits that strtod reads back as
+// exactly `value` ("0.0005", "5e-05", not "0.00050000000000000001"): how hparams are
+// written into logs and checkpoints. Finite values.
+std::string shortest_decimal(double value);
 
 }  // namespace prnn

@@ -184,22 +184,22 @@ void apply_hparams(const std::string& overrides, HParams& hparams) {
 
 std::string hparams_to_string(const HParams& h) {
   std::ostringstream out;
-  out.precision(17);
   out << "batch_size=" << h.batch_size << ",rnn_layer_sizes=[";
   for (size_t i = 0; i < h.rnn_layer_sizes.size(); ++i) {
     out << (i ? "," : "") << h.rnn_layer_sizes[i];
   }
-  out << "],dropout_keep_prob=" << h.dropout_keep_prob << ",clip_norm=" << h.clip_norm
-      << ",learning_rate=" << h.learning_rate << ",attn_length=" << h.attn_length
+  out << "],dropout_keep_prob=" << shortest_decimal(h.dropout_keep_prob)
+      << ",clip_norm=" << shortest_decimal(h.clip_norm)
+      << ",learning_rate=" << shortest_decimal(h.learning_rate) << ",attn_length=" << h.attn_length
       << ",residual_connections=" << (h.residual_connections ? "true" : "false")
       << ",use_cudnn=" << (h.use_cudnn ? "true" : "false");
   const HParams defaults;
   if (h.warmup_steps != defaults.warmup_steps) out << ",warmup_steps=" << h.warmup_steps;
   if (h.decay != defaults.decay) out << ",decay=" << decay_name(h.decay);
   if (h.decay_steps != defaults.decay_steps) out << ",decay_steps=" << h.decay_steps;
-  if (h.decay_rate != defaults.decay_rate) out << ",decay_rate=" << h.decay_rate;
+  if (h.decay_rate != defaults.decay_rate) out << ",decay_rate=" << shortest_decimal(h.decay_rate);
   if (h.min_learning_rate != defaults.min_learning_rate) {
-    out << ",min_learning_rate=" << h.min_learning_rate;
+    out << ",min_learning_rate=" << shortest_decimal(h.min_learning_rate);
   }
   return out.str();
 }

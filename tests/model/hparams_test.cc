@@ -61,5 +61,13 @@ TEST(HParams, RejectsBadValues) {
   }
 }
 
+TEST(HParams, TextWritesRatesShortest) {
+  HParams h = default_hparams();
+  apply_hparams("learning_rate=0.0005,decay=cosine,min_learning_rate=0.00005", h);
+  const std::string text = hparams_to_string(h);
+  EXPECT_NE(text.find(",learning_rate=0.0005,"), std::string::npos) << text;
+  EXPECT_NE(text.find(",min_learning_rate=5e-05"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace prnn
