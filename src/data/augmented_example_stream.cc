@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "data/eval_pipeline.h"
 #include "music/note_sequence_source.h"
 #include "music/sequences.h"
 
@@ -129,18 +130,24 @@ void AugmentedExampleStream::next(EncodedExample& out) {
 }
 
 void make_eval_examples(const magenta::NoteSequence& sustained, const PerformanceConfig& config,
-                        const AugmentationOptions& options, std::vector<EncodedExample>& out) {
+                        std::vector<EncodedExample>& out) {
   PerformanceEncoder encoder(config);
-  for (const magenta::NoteSequence& segment :
-       split_note_sequence(sustained, options.window_seconds)) {
-    EncodedExample example;
-    // Split segments start at time 0.
-    if (encode_window(segment, 0.0, 0, false, config, encoder, options, example)) {
-      out.push_back(std::move(example));
+  auto keep = [&](EncodedExample& example) {
+    if (example.num_steps > 0) out.push_back(std::move(example));
+  };
+  for (const AnyPerformance& any : eval_performances_of_sustained(sustained, config)) {
+    if (const auto* notes = std::get_if<NotePerformance>(&any)) {
+      EncodedExample example;
+      encoder.encode(*notes, &example);
+      keep(example);
+      continue;
     }
-    if (config.optional_conditioning &&
-        encode_window(segment, 0.0, 0, true, config, encoder, options, example)) {
-      out.push_back(std::move(example));
+    const Performance& performance = std::get<Performance>(any);
+    for (bool disable : {false, true}) {
+      if (disable && !config.optional_conditioning) break;
+      EncodedExample example;
+      encoder.encode(performance, disable, &example);
+      keep(example);
     }
   }
 }

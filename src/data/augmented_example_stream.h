@@ -9,9 +9,10 @@
 //   drawn again) → encoding (optional conditioning: enabled or disabled at random).
 // Sustain is applied once, when the sequences are loaded.
 //
-// make_eval_examples is the eval pipeline (data/eval_pipeline.h) on one sustained sequence,
-// encoded: kEvalSplitSeconds segments, no stretch or transposition, at most max_events
-// events, segments under min_events dropped.
+// make_eval_examples encodes the eval pipeline's performances (data/eval_pipeline.h) of one
+// sustained sequence: kEvalSplitSeconds segments, no stretch or transposition, at most
+// kEvalMaxEvents events, segments under kEvalMinEvents dropped; an optional-conditioning
+// config gets each segment twice, conditioning enabled then disabled.
 //
 // load_sustained_sequences reads a NoteSequence TFRecord, a music file or a folder of them
 // (sub-folders with `recursive`, see music_file_listing.h); unreadable files are reported
@@ -65,6 +66,6 @@ class AugmentedExampleStream : public ExampleStream {
 
 // The deterministic eval examples of one sustained sequence (appended to `out`).
 void make_eval_examples(const magenta::NoteSequence& sustained, const PerformanceConfig& config,
-                        const AugmentationOptions& options, std::vector<EncodedExample>& out);
+                        std::vector<EncodedExample>& out);
 
 }  // namespace prnn

@@ -7,6 +7,11 @@ namespace prnn {
 
 std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& sequence,
                                               const PerformanceConfig& config) {
+  return eval_performances_of_sustained(apply_sustain_control_changes(sequence), config);
+}
+
+std::vector<AnyPerformance> eval_performances_of_sustained(const magenta::NoteSequence& sustained,
+                                                           const PerformanceConfig& config) {
   std::vector<AnyPerformance> out;
   Statistics statistics;
   ExtractionOptions extraction;
@@ -14,8 +19,7 @@ std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& seque
   extraction.note_performance = config.note_performance();
   extraction.min_events = kEvalMinEvents;
   extraction.max_events = kEvalMaxEvents;
-  for (const auto& segment :
-       split_note_sequence(apply_sustain_control_changes(sequence), kEvalSplitSeconds)) {
+  for (const auto& segment : split_note_sequence(sustained, kEvalSplitSeconds)) {
     std::optional<magenta::NoteSequence> kept =
         transpose_within_range(quantize_note_sequence_absolute(segment, kStepsPerSecond), 0);
     if (!kept) continue;

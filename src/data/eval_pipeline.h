@@ -23,4 +23,9 @@ inline constexpr int kEvalMaxEvents = 512;
 std::vector<AnyPerformance> eval_performances(const magenta::NoteSequence& sequence,
                                               const PerformanceConfig& config);
 
+// The same for a sequence whose sustain is already applied (the trainer loads sequences
+// sustained once).
+std::vector<AnyPerformance> eval_performances_of_sustained(const magenta::NoteSequence& sustained,
+                                                           const PerformanceConfig& config);
+
 }  // namespace prnn

@@ -49,7 +49,7 @@ std::vector<EncodedExample> load_eval_examples(const DataOptions& options,
                                               options.note_sequence_exclude, options.recursive);
     for (const magenta::NoteSequence& sequence : *sequences) {
       if (full()) break;
-      make_eval_examples(sequence, config, AugmentationOptions{}, examples);
+      make_eval_examples(sequence, config, examples);
     }
     if (full()) examples.resize(limit);
   }
