@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "data/eval_pipeline.h"
+#include "performance/example_encoding.h"
 #include "music/note_sequence_source.h"
 #include "music/sequences.h"
 
@@ -132,23 +133,10 @@ void AugmentedExampleStream::next(EncodedExample& out) {
 void make_eval_examples(const magenta::NoteSequence& sustained, const PerformanceConfig& config,
                         std::vector<EncodedExample>& out) {
   PerformanceEncoder encoder(config);
-  auto keep = [&](EncodedExample& example) {
-    if (example.num_steps > 0) out.push_back(std::move(example));
-  };
-  for (const AnyPerformance& any : eval_performances_of_sustained(sustained, config)) {
-    if (const auto* notes = std::get_if<NotePerformance>(&any)) {
-      EncodedExample example;
-      encoder.encode(*notes, &example);
-      keep(example);
-      continue;
-    }
-    const Performance& performance = std::get<Performance>(any);
-    for (bool disable : {false, true}) {
-      if (disable && !config.optional_conditioning) break;
-      EncodedExample example;
-      encoder.encode(performance, disable, &example);
-      keep(example);
-    }
+  for (const AnyPerformance& performance : eval_performances_of_sustained(sustained, config)) {
+    encode_examples(encoder, performance, [&](EncodedExample& example) {
+      if (example.num_steps > 0) out.push_back(std::move(example));
+    });
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "data/sequence_example.h"
 #include "music/sequences.h"
+#include "performance/example_encoding.h"
 
 namespace prnn {
 namespace {
@@ -48,12 +49,11 @@ int DatasetPipeline::file_input_width() const {
 
 void DatasetPipeline::write_examples(const AnyPerformance& performance,
                                      PipelineOutput* output) const {
-  EncodedExample encoded;
   std::vector<float> inputs;
   const int width = file_input_width();
   const int dense_size = encoder_.layout().dense_size;
   const int groups = encoder_.layout().num_groups();
-  auto write = [&]() {
+  auto write = [&](const EncodedExample& encoded) {
     const size_t steps = static_cast<size_t>(encoded.num_steps);
     inputs.resize(steps * width);
     for (size_t t = 0; t < steps; ++t) {
@@ -69,21 +69,7 @@ void DatasetPipeline::write_examples(const AnyPerformance& performance,
     output->examples += 1;
     output->events += encoded.num_steps;
   };
-  if (const auto* notes = std::get_if<NotePerformance>(&performance)) {
-    encoder_.encode(*notes, &encoded);
-    write();
-    return;
-  }
-  const auto& events = std::get<Performance>(performance);
-  if (config_.optional_conditioning) {
-    for (bool disable : {false, true}) {
-      encoder_.encode(events, disable, &encoded);
-      write();
-    }
-  } else {
-    encoder_.encode(events, false, &encoded);
-    write();
-  }
+  encode_examples(encoder_, performance, write);
 }
 
 void DatasetPipeline::transpose_and_extract(const magenta::NoteSequence& quantized,
