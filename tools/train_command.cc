@@ -9,6 +9,7 @@
 #include "base/flags.h"
 #include "base/log.h"
 #include "cli/command.h"
+#include "data/eval_pipeline.h"
 #include "nn/isa.h"
 #include "train/trainer.h"
 
@@ -110,8 +111,9 @@ int train_body(int argc, char** argv) {
   set_log_level(log);
   if (options.run_dir.empty()) throw UsageError("--run_dir is required");
   if (options.summary_frequency < 1) throw UsageError("--summary_frequency must be >= 1");
-  if (options.data.max_events_per_example < 32) {
-    throw UsageError("--max_events_per_example must be >= 32 (the shortest window kept)");
+  if (options.data.max_events_per_example < kEvalMinEvents) {
+    throw UsageError("--max_events_per_example must be >= " + std::to_string(kEvalMinEvents) +
+                     " (the shortest window kept)");
   }
   if (options.early_stopping_patience < 0) {
     throw UsageError("--early_stopping_patience must be >= 0");
