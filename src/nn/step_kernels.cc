@@ -36,6 +36,22 @@ size_t packed_index(WeightFormat format, int block, int k_pairs, int columns, in
   return (pair_row * 2 + e) * columns + column;
 }
 
+ProductArgs stream_range(const ProductArgs& a, int first, int count, size_t input_bytes) {
+  const size_t b = static_cast<size_t>(first);
+  ProductArgs part = a;
+  part.num_streams = count;
+  if (a.x != nullptr) part.x = static_cast<const uint8_t*>(a.x) + b * a.x_stride * input_bytes;
+  for (int d = 0; d < 2; ++d) {
+    if (a.h_out[d] != nullptr)
+      part.h_out[d] = static_cast<uint8_t*>(a.h_out[d]) + b * a.h_out_stride[d] * input_bytes;
+  }
+  if (a.init != nullptr) part.init += b * a.init_stride;
+  if (a.c != nullptr) part.c += b * a.hp;
+  if (a.h != nullptr) part.h += b * a.hp;
+  if (a.gates != nullptr) part.gates += b * a.gates_stride;
+  return part;
+}
+
 const StepKernels& step_kernels(Isa isa, WeightFormat format) {
   PRNN_CHECK(cpu_supports(isa));
   switch (isa) {

@@ -59,6 +59,11 @@ struct ProductArgs {
   int gates_stride = 0;
 };
 
+// The same product restricted to streams [first, first + count) of `a`: every per-stream
+// pointer (x, init unless shared, c, h, h_out, gates) moved to stream `first`.
+// input_bytes: bytes of one product input value (input_bytes(format)).
+ProductArgs stream_range(const ProductArgs& a, int first, int count, size_t input_bytes);
+
 // Layer 0's gate pre-activations of `rows` input rows over packed columns [first, end)
 // (multiples of 64): out (rows, width) = bias + Σ_d dense[d] · table[d] (zero values
 // skipped) + Σ_k table[group_offset[k] + onehot[k]] (groups with index < 0 skipped), added

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "nn/step_kernels.h"
+#include "nn/stream_groups.h"
 
 // The AVX512-BF16 StepKernels for bf16 weights (step_kernels.h): vdpbf16ps over the pair
 // layout. Every function here is compiled for AVX-512 with BF16; step_kernels() hands
@@ -142,33 +143,8 @@ void dense_tile(const uint16_t* w, int k_pairs, int block, const uint16_t* x, in
     for (int v = 0; v < VB; ++v) _mm512_storeu_ps(out + b * vp + (block + v) * 16, acc[b][v]);
 }
 
-// Runs tile<NB>(first_stream) over streams [0, B) in groups of up to 6 streams (a block's
-// weights stay in L1/L2 across the groups).
-template <typename Tile>
-void for_stream_groups(int num_streams, Tile tile) {
-  for (int b = 0; b < num_streams; b += 6) {
-    switch (std::min(6, num_streams - b)) {
-      case 1:
-        tile.template operator()<1>(b);
-        break;
-      case 2:
-        tile.template operator()<2>(b);
-        break;
-      case 3:
-        tile.template operator()<3>(b);
-        break;
-      case 4:
-        tile.template operator()<4>(b);
-        break;
-      case 5:
-        tile.template operator()<5>(b);
-        break;
-      default:
-        tile.template operator()<6>(b);
-        break;
-    }
-  }
-}
+// Groups of up to 6 streams (a block's weights stay in L1/L2 across the groups).
+constexpr int kMaxStreams = 6;
 
 void to_bf16(const float* in, int n, void* out_bytes) {
   uint16_t* out = static_cast<uint16_t*>(out_bytes);
@@ -195,20 +171,8 @@ void run_lstm_blocks(const ProductArgs& a, int block_begin, int block_end) {
     return;
   }
   for (; block < block_end; ++block) {
-    for_stream_groups(a.num_streams, [&]<int NB>(int b) {
-      ProductArgs group = a;
-      group.x = static_cast<const uint16_t*>(a.x) + b * a.x_stride;
-      group.init += b * a.init_stride;
-      if constexpr (kCellUpdate) {
-        group.c += b * a.hp;
-        group.h += b * a.hp;
-        for (int d = 0; d < 2; ++d) {
-          if (group.h_out[d] != nullptr)
-            group.h_out[d] = static_cast<uint16_t*>(group.h_out[d]) + b * a.h_out_stride[d];
-        }
-      } else {
-        group.gates += b * a.gates_stride;
-      }
+    for_stream_groups<kMaxStreams>(a.num_streams, [&]<int NB>(int b) {
+      const ProductArgs group = stream_range(a, b, NB, sizeof(uint16_t));
       lstm_tile<1, NB, kCellUpdate>(group, block);
     });
   }
@@ -238,7 +202,7 @@ void dense_blocks(const ProductArgs& a, int block_begin, int block_end) {
     return;
   }
   for (; block < block_end; ++block) {
-    for_stream_groups(num_streams, [&]<int NB>(int b) {
+    for_stream_groups<kMaxStreams>(num_streams, [&]<int NB>(int b) {
       dense_tile<1, NB>(w, k_pairs, block, x + b * x_stride, x_stride, bias, out + b * vp, vp);
     });
   }

@@ -11,6 +11,8 @@
 // of all gates for NB streams in registers while it walks the row pairs.
 #include <immintrin.h>
 
+#include "nn/stream_groups.h"
+
 #ifndef PRNN_NN_BF16_H
 #error "nn/bf16.h (through nn/step_kernels.h) must come before the target pragma"
 #endif
@@ -323,30 +325,6 @@ void tile(const ProductArgs& a, int group) {
   }
 }
 
-// Calls tile<NB>(first_stream) for streams [0, B) in groups of up to V::kMaxStreams.
-template <typename Tile>
-void for_stream_groups(int num_streams, Tile tile) {
-  for (int b = 0; b < num_streams; b += V::kMaxStreams) {
-    switch (num_streams - b) {
-      case 1:
-        tile.template operator()<1>(b);
-        break;
-      case 2:
-        tile.template operator()<2>(b);
-        break;
-      default:
-        if constexpr (V::kMaxStreams == 2) {
-          tile.template operator()<2>(b);
-        } else if (num_streams - b == 3) {
-          tile.template operator()<3>(b);
-        } else {
-          tile.template operator()<4>(b);
-        }
-        break;
-    }
-  }
-}
-
 // Blocks [block_begin, block_end) of NG gates: one stream with several unit groups per tile
 // (independent accumulators hide the FMA latency), else tiles for up to kMaxStreams
 // streams (a group's weights are read once per stream group).
@@ -365,21 +343,8 @@ void run_blocks(const ProductArgs& a, int block_begin, int block_end) {
   // group's gates give too few accumulators to hide the FMA latency (the dense layer).
   constexpr int kStreamWide = std::max(1, V::kLatencyAccumulators / (NG * V::kMaxStreams));
   auto stream_tiles = [&]<int UG>(int first_group) {
-    for_stream_groups(a.num_streams, [&]<int NB>(int b) {
-      using S = Storage<F>;
-      ProductArgs part = a;
-      part.x = static_cast<const typename S::X*>(a.x) + b * a.x_stride;
-      part.init += b * a.init_stride;
-      if constexpr (E == Epilogue::kCell) {
-        part.c += b * a.hp;
-        part.h += b * a.hp;
-        for (int d = 0; d < 2; ++d) {
-          if (part.h_out[d] != nullptr)
-            part.h_out[d] = static_cast<typename S::X*>(part.h_out[d]) + b * a.h_out_stride[d];
-        }
-      } else {
-        part.gates += b * a.gates_stride;
-      }
+    for_stream_groups<V::kMaxStreams>(a.num_streams, [&]<int NB>(int b) {
+      const ProductArgs part = stream_range(a, b, NB, sizeof(typename Storage<F>::X));
       tile<F, NG, UG, NB, E>(part, first_group);
     });
   };
