@@ -15,10 +15,10 @@ namespace {
 constexpr int kDefaultVelocity = 100;  // until the model's first VELOCITY event
 const PerformanceEvent kSilence{EventType::kTimeShift, kDefaultMaxShiftSteps};
 
-// Batches from which the automatic thread count is two: on the 2-core Zen 5 at batch 128 a
-// second engine thread gave 9,135 against 6,486 avx2 events/s, and 40 instead of 122 of 128
-// studio clients underran (doc/perf.md, 2026-12-01 evening); below this one thread keeps up.
-constexpr int kTwoThreadBatch = 64;
+// Batches from which the automatic thread count is two: on the 2-core Zen 5 a second thread
+// gave 9,135 against 6,486 avx2 events/s at batch 128 and 5,791 against 4,840 at batch 10
+// (doc/perf.md); with 128 avx2 studio clients the rounds' batches average about 31 streams.
+constexpr int kTwoThreadBatch = 16;
 
 int step_threads(int option, int batch) {
   if (option > 0) return option;
@@ -290,16 +290,19 @@ void StudioEngine::prime(Client& c, const std::vector<PrimerNote>& notes) {
   }
 }
 
-int StudioEngine::step() {
+int StudioEngine::step(bool answers_only) {
   int stepped = 0;
   for (const auto& l : lanes_) {
-    if (l) stepped += step_lane(*l);
+    if (l) stepped += step_lane(*l, answers_only);
   }
   return stepped;
 }
 
-int StudioEngine::step_lane(Lane& l) {
-  auto needy = [&](int s) { return l.slots[s] != nullptr && l.slots[s]->needs_events(); };
+int StudioEngine::step_lane(Lane& l, bool answers_only) {
+  auto needy = [&](int s) {
+    const Client* c = l.slots[s];
+    return c != nullptr && (answers_only ? c->answer : c->needs_events());
+  };
   const int used = l.scratch_slot();
   int batch = 0;
   for (int s = 0; s < used; ++s) batch += needy(s);

@@ -56,7 +56,7 @@ struct StudioEngineOptions {
   double clock_slack = 0.5;  // seconds a reported time may run ahead of the wall clock
   NetworkKernels kernels = NetworkKernels::fast();  // of every model's network
   // Threads per network step (OpenMP); 0: automatic, two (when the machine has two CPUs)
-  // for a batch of 64 streams or more, else one.
+  // for a batch of 16 streams or more, else one.
   int threads = 0;
 };
 
@@ -76,9 +76,10 @@ class StudioEngine {
   // encode); the client's state is then unchanged.
   void apply(uint64_t id, const ClientMessage& message, double now);
 
-  // One event for every client that needs one, one batched network step per model.
+  // One event for every client that needs one, one batched network step per model;
+  // answers_only: only for the clients whose answer is pending (answers_pending()).
   // Returns the number of clients stepped (0: nobody needs events).
-  int step();
+  int step(bool answers_only = false);
 
   struct Output {
     uint64_t id = 0;
@@ -115,7 +116,7 @@ class StudioEngine {
   void restart(Client& c);
   void prime(Client& c, const std::vector<PrimerNote>& notes);
   void answer(Client& c);
-  int step_lane(Lane& lane);
+  int step_lane(Lane& lane, bool answers_only);
 
   const ModelCatalog& catalog_;
   StudioEngineOptions options_;
