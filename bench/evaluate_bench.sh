@@ -17,6 +17,7 @@ exec /usr/bin/python3 - "$binary" "$shared" "$root" "${PRNN_BENCH_ISAS:-avx512_b
 import json, os, resource, subprocess, sys, tempfile, time
 
 binary, shared, root, isas = sys.argv[1:5]
+shared = os.path.abspath(shared)  # the symlinks below must not depend on the working folder
 extra = sys.argv[5:]
 sys.path.insert(0, os.path.join(root, 'scripts'))
 from asap_split import piece_of  # the same piece rule as the shipped model's split
