@@ -7,20 +7,13 @@
 #include "nn/bf16.h"
 #include "nn/fast_math.h"
 #include "nn/per_isa.h"
+#include "nn/thread_range.h"
 
 namespace prnn {
 namespace {
 
 inline void store(float* out, int64_t i, float x) { out[i] = x; }
 inline void store(uint16_t* out, int64_t i, float x) { out[i] = bf16_from_float(x); }
-
-// This thread's share [begin, end) of H units, in multiples of 16 (one AVX-512 register).
-inline void unit_range(int hidden, int* begin, int* end) {
-  const int threads = omp_get_num_threads(), id = omp_get_thread_num();
-  const int blocks = (hidden + 15) / 16;
-  *begin = std::min(hidden, blocks * id / threads * 16);
-  *end = std::min(hidden, blocks * (id + 1) / threads * 16);
-}
 
 // Units [j0, j1) of every row (B × H, gate rows 4H). The inner loops have no branches
 // (the optional parts are template parameters) so that they vectorise; they run inside
@@ -144,8 +137,9 @@ PRNN_PER_ISA(void, backward_bf16, (const CellBackward& s, int b0, int b1, float*
 void lstm_cell_forward(const CellForward& step, ElementType op_type) {
 #pragma omp parallel
   {
-    int j0, j1;
-    unit_range(step.hidden, &j0, &j1);
+    // This thread's share of the H units, in whole cache lines.
+    const ItemRange r = thread_range(step.hidden, kFloatsPerLine);
+    const int j0 = static_cast<int>(r.begin), j1 = static_cast<int>(r.end);
     op_type == ElementType::kBf16 ? forward_bf16(step, j0, j1) : forward_f32(step, j0, j1);
   }
 }

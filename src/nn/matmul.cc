@@ -4,6 +4,8 @@
 
 #include "base/error.h"
 #include "nn/bf16.h"
+#include "nn/per_isa.h"
+#include "nn/thread_range.h"
 
 namespace prnn {
 namespace {
@@ -37,6 +39,15 @@ bool same(const MatrixView& x, const MatrixView& y) {
   return x.rows == y.rows && x.cols == y.cols && x.ld == y.ld && x.transposed == y.transposed &&
          x.type == y.type;
 }
+
+// convert_to_bf16 of one thread's range, compiled per instruction set (nn/per_isa.h).
+[[gnu::always_inline]] inline void convert_chunk_body(const float* source, uint16_t* destination,
+                                                      int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) destination[i] = bf16_from_float(source[i]);
+}
+PRNN_PER_ISA(void, convert_chunk, (const float* source, uint16_t* destination, int64_t n),
+             (source, destination, n))
 
 }  // namespace
 
@@ -136,8 +147,9 @@ void Matmul::run(const void* a, const void* b, float* c, const float* bias) {
 const char* Matmul::implementation() const { return state_ ? state_->impl : ""; }
 
 void convert_to_bf16(const float* source, uint16_t* destination, int64_t n) {
-#pragma omp parallel for simd schedule(static)
-  for (int64_t i = 0; i < n; ++i) destination[i] = bf16_from_float(source[i]);
+  parallel_chunks(n, kFloatsPerLine, [&](int64_t begin, int64_t end) {
+    convert_chunk(source + begin, destination + begin, end - begin);
+  });
 }
 
 }  // namespace prnn

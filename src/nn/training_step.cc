@@ -10,7 +10,9 @@
 #include "nn/matmul.h"
 #include "nn/onehot_rows.h"
 #include "nn/op_buffer.h"
+#include "nn/per_isa.h"
 #include "nn/softmax_xent.h"
+#include "nn/thread_range.h"
 
 namespace prnn {
 namespace {
@@ -50,19 +52,24 @@ class WeightOperand {
   int64_t ld_ = 0;
 };
 
-// Per-column sums of x (N, V) into out (V) (overwrites).
-void column_sums(const float* x, int64_t N, int V, float* out) {
-#pragma omp parallel
-  {
-    const int threads = omp_get_num_threads(), id = omp_get_thread_num();
-    const int c0 = V * id / threads, c1 = V * (id + 1) / threads;
-    std::fill(out + c0, out + c1, 0.0f);
-    for (int64_t n = 0; n < N; ++n) {
-      const float* row = x + n * V;
+// Columns [c0, c1) of column_sums, compiled per instruction set (nn/per_isa.h).
+[[gnu::always_inline]] inline void column_sums_chunk_body(const float* x, int64_t N, int V,
+                                                          float* out, int64_t c0, int64_t c1) {
+  std::fill(out + c0, out + c1, 0.0f);
+  for (int64_t n = 0; n < N; ++n) {
+    const float* row = x + n * V;
 #pragma omp simd
-      for (int c = c0; c < c1; ++c) out[c] += row[c];
-    }
+    for (int64_t c = c0; c < c1; ++c) out[c] += row[c];
   }
+}
+PRNN_PER_ISA(void, column_sums_chunk,
+             (const float* x, int64_t N, int V, float* out, int64_t c0, int64_t c1),
+             (x, N, V, out, c0, c1))
+
+// Per-column sums of x (N, V) into out (V) (overwrites); each thread owns a range of columns.
+void column_sums(const float* x, int64_t N, int V, float* out) {
+  parallel_chunks(V, kFloatsPerLine,
+                  [&](int64_t c0, int64_t c1) { column_sums_chunk(x, N, V, out, c0, c1); });
 }
 
 }  // namespace

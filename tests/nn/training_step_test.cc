@@ -1,10 +1,11 @@
 // The fast training step against its slow twin (reference_network.h): same loss, logits
 // and gradients on tiny networks covering every input kind, several heads, padding and
-// dropout; bf16 within a looser bound.
+// dropout, fp32 at every instruction-set level; bf16 within a looser bound.
 #include "nn/training_step.h"
 
 #include <gtest/gtest.h>
 
+#include "kernel_paths.h"
 #include "network_test_util.h"
 #include "nn/reference_network.h"
 
@@ -35,21 +36,26 @@ std::vector<Case> cases() {
 
 class FastVersusReference : public ::testing::TestWithParam<Case> {};
 
-TEST_P(FastVersusReference, Fp32MatchesTheSlowTwin) {
+// At every instruction-set level this CPU supports: the element-wise kernels (cell,
+// softmax, one-hot rows, column sums) are compiled per level (nn/per_isa.h).
+TEST_P(FastVersusReference, Fp32MatchesTheSlowTwinAtEveryLevel) {
   const Case& c = GetParam();
   ParamArena params = random_params(c.shape, 7);
   Batch batch = random_batch(c.shape, c.lengths, 11);
-  TrainingStep step(c.shape, {.precision = Precision::kFp32, .dropout_keep_prob = c.keep_prob});
-  ParamArena grads(c.shape);
-  BatchStats stats = step.compute_gradients(params, batch, 99, grads);
   ReferenceResult ref = reference_forward_backward(params, batch, c.keep_prob, 99);
-  EXPECT_NEAR(stats.loss(), ref.loss, 1e-5 * ref.loss);
-  for (const TensorSpec& t : params.tensors()) {
-    EXPECT_LT(relative_error(grads.view(t), ref.grads.view(t)), 1e-5) << t.name;
-  }
-  TrainingStep eval(c.shape, {.precision = Precision::kFp32});
-  BatchStats eval_stats = eval.evaluate(params, batch);
-  if (c.keep_prob == 1.0f) {
+  for (Isa isa : supported_isas()) {
+    SCOPED_TRACE(isa_name(isa));
+    ScopedIsa scoped(isa);
+    TrainingStep step(c.shape, {.precision = Precision::kFp32, .dropout_keep_prob = c.keep_prob});
+    ParamArena grads(c.shape);
+    BatchStats stats = step.compute_gradients(params, batch, 99, grads);
+    EXPECT_NEAR(stats.loss(), ref.loss, 1e-5 * ref.loss);
+    for (const TensorSpec& t : params.tensors()) {
+      EXPECT_LT(relative_error(grads.view(t), ref.grads.view(t)), 1e-5) << t.name;
+    }
+    if (c.keep_prob != 1.0f) continue;
+    TrainingStep eval(c.shape, {.precision = Precision::kFp32});
+    BatchStats eval_stats = eval.evaluate(params, batch);
     EXPECT_NEAR(eval_stats.loss(), ref.loss, 1e-5 * ref.loss);
     std::vector<double> logits, expected;  // real positions only
     const int V = c.shape.num_logits();
