@@ -93,11 +93,9 @@ int evaluate_main(int argc, char** argv) {
                           : !checkpoint.empty() ? load_checkpoint_model(checkpoint)
                                                 : load_shipped();
   const PerformanceConfig& config = *model.config;
-  GenerationNetwork network(model.params, batch, NetworkKernels::fast(format));
-  log_info("kernels: " + network.kernels().name() +
-           (format == WeightFormat::kInt8
-                ? "; int8 weights quantized at load, one scale per output column"
-                : ""));
+  GenerationNetwork network(model.params, batch, NetworkKernels::fast(format), model.int8);
+  log_info("kernels: " + network.kernels().name());
+  log_int8_weights(model, network.kernels());
   network.set_threads(threads);
   Totals totals;
 

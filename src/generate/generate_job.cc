@@ -272,11 +272,9 @@ std::vector<GeneratedPerformance> generate_job_outputs(const GenerateJob& job,
     log_info("--seed=" + std::to_string(options.seed) + " (give it to repeat this run)");
 
   GenerationNetwork network(model.params, job.num_outputs * job.beam_size * job.branch_factor,
-                            NetworkKernels::fast(job.weights));
-  log_info("kernels: " + network.kernels().name() + " (" + cpu_model_name() + ")" +
-           (job.weights == WeightFormat::kInt8
-                ? "; int8 weights quantized at load, one scale per output column"
-                : ""));
+                            NetworkKernels::fast(job.weights), model.int8);
+  log_info("kernels: " + network.kernels().name() + " (" + cpu_model_name() + ")");
+  log_int8_weights(model, network.kernels());
   network.set_threads(job.threads);
   log_info("model ready after " +
            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(

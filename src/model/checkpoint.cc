@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/file.h"
 #include "base/gzip.h"
+#include "model/int8_tensors.h"
 #include "nn/bf16.h"
 
 namespace prnn {
@@ -30,11 +31,22 @@ const char* dtype_name(TensorStorage storage) {
       return "BF16";
     case TensorStorage::kF16:
       return "F16";
+    case TensorStorage::kI8:
+      return "I8";
   }
   return "F32";
 }
 
-size_t dtype_bytes(TensorStorage storage) { return storage == TensorStorage::kF32 ? 4 : 2; }
+size_t dtype_bytes(TensorStorage storage) {
+  switch (storage) {
+    case TensorStorage::kF32:
+      return 4;
+    case TensorStorage::kI8:
+      return 1;
+    default:
+      return 2;
+  }
+}
 
 std::string shape_text(const std::vector<int64_t>& shape) {
   std::string text = "[";
@@ -55,6 +67,9 @@ void append_tensor(std::string& buffer, const std::vector<float>& values, Tensor
   for (size_t i = 0; i < values.size(); ++i) {
     if (storage == TensorStorage::kF32) {
       std::memcpy(out + 4 * i, &values[i], 4);
+    } else if (storage == TensorStorage::kI8) {
+      PRNN_CHECK(values[i] == std::nearbyint(values[i]) && std::fabs(values[i]) <= 127.0f);
+      out[i] = static_cast<char>(static_cast<int8_t>(values[i]));
     } else {
       uint16_t bits =
           storage == TensorStorage::kBF16 ? bf16_from_float(values[i]) : float_to_f16(values[i]);
@@ -97,8 +112,8 @@ uint64_t metadata_number(const Json& metadata, const std::string& key, const std
   return value;
 }
 
-NamedTensor decode_tensor(const std::string& path, const std::string& name, const Json& entry,
-                          const char* data, uint64_t data_size) {
+FileTensor decode_tensor(const std::string& path, const std::string& name, const Json& entry,
+                         const char* data, uint64_t data_size) {
   auto fail = [&](const std::string& what) -> InputError {
     return InputError(path + ": tensor \"" + name + "\": " + what);
   };
@@ -114,8 +129,10 @@ NamedTensor decode_tensor(const std::string& path, const std::string& name, cons
     storage = TensorStorage::kBF16;
   } else if (dtype == "F16") {
     storage = TensorStorage::kF16;
+  } else if (dtype == "I8") {
+    storage = TensorStorage::kI8;
   } else {
-    throw fail("unsupported dtype " + dtype.dump() + " (F32, BF16 or F16)");
+    throw fail("unsupported dtype " + dtype.dump() + " (F32, BF16, F16, or I8 for int8 weights)");
   }
   NamedTensor tensor;
   tensor.name = name;
@@ -148,13 +165,15 @@ NamedTensor decode_tensor(const std::string& path, const std::string& name, cons
   for (uint64_t i = 0; i < count; ++i) {
     if (storage == TensorStorage::kF32) {
       std::memcpy(&tensor.values[i], in + 4 * i, 4);
+    } else if (storage == TensorStorage::kI8) {
+      tensor.values[i] = static_cast<int8_t>(in[i]);
     } else {
       uint16_t bits;
       std::memcpy(&bits, in + 2 * i, 2);
       tensor.values[i] = storage == TensorStorage::kBF16 ? bf16_to_float(bits) : f16_to_float(bits);
     }
   }
-  return tensor;
+  return {std::move(tensor), storage};
 }
 
 bool ends_with(const std::string& text, const std::string& suffix) {
@@ -193,8 +212,17 @@ void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
       {"data_seed", std::to_string(checkpoint.data_seed)},
       {"data_position", std::to_string(checkpoint.data_position)},
   };
+  PRNN_CHECK(weight_storage != TensorStorage::kI8);
+  for (const Int8Matrix& matrix : checkpoint.int8) PRNN_CHECK(checkpoint.find_weight(matrix.name));
   for (const NamedTensor& tensor : checkpoint.weights) {
-    builder.add(tensor.name, tensor, weight_storage);
+    auto int8 = std::find_if(checkpoint.int8.begin(), checkpoint.int8.end(),
+                             [&](const Int8Matrix& m) { return m.name == tensor.name; });
+    if (int8 == checkpoint.int8.end()) {
+      builder.add(tensor.name, tensor, weight_storage);
+      continue;
+    }
+    for (const FileTensor& part : int8_file_tensors(tensor, *int8))
+      builder.add(part.tensor.name, part.tensor, part.storage);
   }
   for (size_t i = 0; i < checkpoint.adam_m.size(); ++i) {
     PRNN_CHECK(checkpoint.adam_m[i].shape == checkpoint.weights[i].shape);
@@ -273,9 +301,19 @@ Checkpoint parse_checkpoint(std::string_view file, const std::string& path) {
   const char* data = file.data() + 8 + header_size;
   uint64_t data_size = file.size() - 8 - header_size;
   std::vector<NamedTensor> first_moments, second_moments;
+  std::vector<FileTensor> int8_parts;
   for (auto it = header.begin(); it != header.end(); ++it) {
     if (it.key() == "__metadata__") continue;
-    NamedTensor tensor = decode_tensor(path, it.key(), it.value(), data, data_size);
+    FileTensor decoded = decode_tensor(path, it.key(), it.value(), data, data_size);
+    if (is_int8_part(it.key())) {
+      int8_parts.push_back(std::move(decoded));
+      continue;
+    }
+    if (decoded.storage == TensorStorage::kI8) {
+      throw InputError(path + ": tensor \"" + it.key() +
+                       "\": dtype I8 is only for the q of int8 weights (\"<weight>/int8\")");
+    }
+    NamedTensor tensor = std::move(decoded.tensor);
     if (ends_with(it.key(), "/Adam")) {
       first_moments.push_back(std::move(tensor));
     } else if (ends_with(it.key(), "/Adam_1")) {
@@ -284,6 +322,7 @@ Checkpoint parse_checkpoint(std::string_view file, const std::string& path) {
       checkpoint.weights.push_back(std::move(tensor));
     }
   }
+  checkpoint.int8 = read_int8_weights(std::move(int8_parts), checkpoint.weights, path);
   // Pair the moments with their weights, in the weights' order.
   auto take = [&](std::vector<NamedTensor>& moments, const std::string& suffix,
                   const NamedTensor& weight) {
@@ -341,6 +380,20 @@ void check_checkpoint_matches(const Checkpoint& checkpoint, const std::string& p
                      " weights but config " + config + " with these hparams has " +
                      std::to_string(layout.tensors().size()) +
                      " (checkpoint hparams: " + checkpoint.hparams + ")");
+  }
+  for (const Int8Matrix& matrix : checkpoint.int8) {
+    const TensorSpec* spec = layout.find(matrix.name);
+    const int first_row = spec ? int8_first_row(layout, *spec) : -1;
+    if (first_row < 0) {
+      throw InputError(path + ": weight \"" + matrix.name +
+                       "\" is stored in int8, but int8 generation keeps it in full precision");
+    }
+    if (matrix.first_row != first_row) {
+      throw InputError(path + ": int8 weight \"" + matrix.name + "\" is quantized from row " +
+                       std::to_string(matrix.first_row) +
+                       " but int8 generation quantizes it from row " + std::to_string(first_row) +
+                       " (the rows before stay in full precision)");
+    }
   }
 }
 

@@ -7,7 +7,9 @@
 // the format version, the config name, the hparams, the global step, the Adam step and
 // the training data's seed and position. Weights keep Magenta's variable names; Adam's
 // moments are stored as "<name>/Adam" (m) and "<name>/Adam_1" (v) in fp32. Weights may be
-// stored as F32, BF16 or F16 (exported models); they are always read back as fp32.
+// stored as F32, BF16 or F16 (exported models); they are always read back as fp32. An int8
+// export stores the matrices int8 generation quantizes as int8 with per-column scales
+// (model/int8_tensors.h): read back dequantized, with their int8 form kept beside.
 //
 // write_checkpoint writes atomically (a reader sees the old file or the whole new one).
 // read_checkpoint throws InputError naming the file for anything malformed: truncation,
@@ -20,12 +22,14 @@
 #include <string_view>
 #include <vector>
 
+#include "nn/int8_weights.h"
 #include "nn/optimizer.h"
 #include "nn/param_arena.h"
 
 namespace prnn {
 
-enum class TensorStorage { kF32, kBF16, kF16 };
+// kI8: only the q of int8 weights (model/int8_tensors.h).
+enum class TensorStorage { kF32, kBF16, kF16, kI8 };
 
 // "fp32" | "bf16" | "fp16"; throws UsageError for anything else.
 TensorStorage parse_tensor_storage(const std::string& name);
@@ -48,6 +52,9 @@ struct Checkpoint {
   // Training data stream: the shuffle seed and how many examples were consumed.
   uint64_t data_seed = 0;
   uint64_t data_position = 0;
+  // Int8 forms of weights (an int8 export), each naming one of `weights`, which holds its
+  // dequantized values. Written as int8 tensors; empty in training checkpoints.
+  std::vector<Int8Matrix> int8;
 
   // The weight with this name, or nullptr.
   const NamedTensor* find_weight(const std::string& name) const;
@@ -56,7 +63,10 @@ struct Checkpoint {
 inline constexpr int kCheckpointFormatVersion = 1;
 inline constexpr const char* kCheckpointMagic = "prnn-checkpoint";
 
-// REQUIRES: each tensor's values match its shape; adam_m/adam_v empty or parallel to weights.
+// REQUIRES: each tensor's values match its shape; adam_m/adam_v empty or parallel to weights;
+// each int8 matrix names a weight of its shape; weight_storage is not kI8. Weights with an
+// int8 form are written as int8 tensors (their full-precision rows in F32), the others in
+// `weight_storage`.
 // A path ending in ".gz" is written gzip-compressed; read_checkpoint reads either form.
 void write_checkpoint(const std::string& path, const Checkpoint& checkpoint,
                       TensorStorage weight_storage = TensorStorage::kF32);
@@ -70,8 +80,8 @@ bool is_checkpoint(std::string_view bytes);
 std::vector<int64_t> stored_shape(const TensorSpec& tensor);
 
 // Throws InputError unless the checkpoint was written for `config` with exactly the
-// weights of `layout`; the message names the file, both configs or the tensor and both
-// shapes.
+// weights of `layout`, and its int8 forms are those int8 generation runs (int8_first_row);
+// the message names the file, both configs or the tensor and both shapes.
 void check_checkpoint_matches(const Checkpoint& checkpoint, const std::string& path,
                               const std::string& config, const ParamArena& layout);
 

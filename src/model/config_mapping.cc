@@ -33,6 +33,16 @@ const PerformanceConfig& known_config(const std::string& name, const std::string
   return *found;
 }
 
+// Layer 0's kernel gained `rows` input rows (dropped, when negative): its int8 form, if
+// any, follows (its q are of the recurrent rows, which stay as they are).
+void shift_first_kernel_int8(Checkpoint& checkpoint, int64_t rows) {
+  for (Int8Matrix& matrix : checkpoint.int8) {
+    if (matrix.name != kFirstKernel) continue;
+    matrix.first_row += static_cast<int>(rows);
+    matrix.rows += static_cast<int>(rows);
+  }
+}
+
 }  // namespace
 
 Checkpoint widen_to_config(const Checkpoint& checkpoint, const std::string& source,
@@ -75,6 +85,7 @@ Checkpoint widen_to_config(const Checkpoint& checkpoint, const std::string& sour
     std::copy(tensor->values.begin(), tensor->values.end(),
               rows.values.begin() + extra_rows * spec.cols);
     widened.weights.push_back(std::move(rows));
+    shift_first_kernel_int8(widened, extra_rows);
   }
   return widened;
 }
@@ -114,6 +125,7 @@ Checkpoint without_conditioning(const Checkpoint& checkpoint, const std::string&
       for (int64_t c = 0; c < cols; ++c) tensor.values[c] += kernel->values[c];
     }
   }
+  shift_first_kernel_int8(plain_checkpoint, -controls);
   return plain_checkpoint;
 }
 

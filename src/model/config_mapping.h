@@ -13,8 +13,9 @@
 // bias and the control rows are dropped. The result computes the conditioned network's
 // function with conditioning disabled (exactly, in fp32 arithmetic).
 //
-// Both throw InputError naming `source` (the file), both configs and the first tensor
-// that does not fit.
+// An int8 form of layer 0's kernel (an int8 export, model/int8_tensors.h) follows its input
+// rows in both. Both throw InputError naming `source` (the file), both configs and the
+// first tensor that does not fit.
 #pragma once
 
 #include <string>

@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/file.h"
 #include "base/gzip.h"
+#include "base/log.h"
 #include "base/number.h"
 #include "model/generator_bundle.h"
 #include "model/sstable_reader.h"
@@ -96,6 +97,7 @@ GenerationModel build(Checkpoint checkpoint, const std::string& source, bool mag
   checkpoint.adam_m.clear();
   checkpoint.adam_v.clear();
   restore_checkpoint(checkpoint, source, checkpoint.config, model.params, nullptr);
+  model.int8 = std::move(checkpoint.int8);
   model.source = source;
   model.hparams = hparams_to_string(hparams);
   model.global_step = checkpoint.global_step;
@@ -187,6 +189,28 @@ GenerationModel load_run_dir_model(const std::string& run_dir, const std::string
 GenerationModel load_model_file(const std::string& path) {
   ModelWeights weights = read_model_weights(path);
   return build(std::move(weights.checkpoint), path, weights.magenta);
+}
+
+GenerationModel model_from_checkpoint(Checkpoint checkpoint, const std::string& source) {
+  return build(std::move(checkpoint), source, false);
+}
+
+void log_int8_weights(const GenerationModel& model, const NetworkKernels& kernels) {
+  if (kernels.reference || kernels.weights != WeightFormat::kInt8) return;
+  size_t quantized = 0;
+  for (const TensorSpec& spec : model.params.tensors())
+    quantized += int8_first_row(model.params, spec) >= 0;
+  if (model.int8.empty()) {
+    log_info(model.source +
+             " holds no int8 scales: quantizing its weights to int8 at load (one scale per "
+             "output column)");
+  } else if (model.int8.size() < quantized) {
+    log_info("int8 weights and scales as stored in " + model.source + " for " +
+             std::to_string(model.int8.size()) + " of " + std::to_string(quantized) +
+             " matrices; quantizing the others at load");
+  } else {
+    log_info("int8 weights and their per-column scales as stored in " + model.source);
+  }
 }
 
 std::string shipped_model_path() {

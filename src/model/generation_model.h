@@ -14,8 +14,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "model/checkpoint.h"
+#include "nn/generation_network.h"
+#include "nn/int8_weights.h"
 #include "nn/param_arena.h"
 #include "performance/config.h"
 
@@ -24,6 +27,9 @@ namespace prnn {
 struct GenerationModel {
   const PerformanceConfig* config = nullptr;
   ParamArena params;
+  // The file's int8 forms of the weights int8 generation quantizes (an int8 export), for
+  // GenerationNetwork's stored_int8; params holds them dequantized. Empty for other files.
+  std::vector<Int8Matrix> int8;
   std::string source;   // the file the weights came from
   std::string hparams;  // Magenta syntax, rnn_layer_sizes included
   int64_t global_step = 0;
@@ -54,6 +60,13 @@ GenerationModel load_run_dir_model(const std::string& run_dir,
                                    const std::string& expected_config = "");
 // Any model file: a bundle or a checkpoint, told apart by their contents.
 GenerationModel load_model_file(const std::string& path);
+// The model of a checkpoint already read (e.g. changed by export); `source` names it.
+GenerationModel model_from_checkpoint(Checkpoint checkpoint, const std::string& source);
+
+// One INFO line on where a network with `kernels` gets its int8 weights, when it runs int8
+// weights: the file's stored int8 weights and scales, or (a file without them) quantized at
+// load. Names the file.
+void log_int8_weights(const GenerationModel& model, const NetworkKernels& kernels);
 
 // Where the shipped model is: $PRNN_MODEL if set; else the first that exists of
 // <executable dir>/../share/performance_rnn/<file>, <source tree>/models/<file>.

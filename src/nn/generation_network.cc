@@ -42,20 +42,13 @@ std::string NetworkKernels::name() const {
 
 namespace {
 
-// A (rows × blocks·C) matrix in packed column order, value(row, column), in `format`'s
-// layout (step_kernels.h) with k_pairs = rows / 2 row pairs; int8 fills `scale` with one
-// scale per column (largest magnitude / 127; q = round(w / scale)).
+// A (rows × blocks·C) matrix in packed column order, value(row, column) (for int8 the q),
+// in `format`'s layout (step_kernels.h) with k_pairs = rows / 2 row pairs.
 template <typename Value>
 std::vector<uint8_t> pack_matrix(WeightFormat format, int rows, int blocks, int columns,
-                                 Value value, std::vector<float>& scale) {
+                                 Value value) {
   const int k_pairs = rows / 2, total = blocks * columns;
   std::vector<uint8_t> packed(static_cast<size_t>(rows) * total * weight_bytes(format), 0);
-  if (format == WeightFormat::kInt8) {
-    scale.assign(total, 0.0f);
-    for (int r = 0; r < rows; ++r)
-      for (int col = 0; col < total; ++col)
-        scale[col] = std::max(scale[col], std::fabs(value(r, col)) / 127.0f);
-  }
   for (int r = 0; r < rows; ++r) {
     for (int col = 0; col < total; ++col) {
       const float w = value(r, col);
@@ -72,7 +65,7 @@ std::vector<uint8_t> pack_matrix(WeightFormat format, int rows, int blocks, int 
           std::memcpy(&packed[index * 4], &w, 4);
           break;
         case WeightFormat::kInt8:
-          packed[index] = static_cast<uint8_t>(static_cast<int8_t>(std::lround(w / scale[col])));
+          packed[index] = static_cast<uint8_t>(static_cast<int8_t>(w));
           break;
       }
     }
@@ -80,10 +73,46 @@ std::vector<uint8_t> pack_matrix(WeightFormat format, int rows, int blocks, int 
   return packed;
 }
 
+// The int8 form of arena tensor `spec` for int8 weights (the stored one of that name when
+// there is one, else quantized now, int8_weights.h), or an empty matrix for other formats.
+Int8Matrix int8_form(WeightFormat format, const ParamArena& params, const TensorSpec& spec,
+                     std::span<const Int8Matrix> stored) {
+  if (format != WeightFormat::kInt8) return {};
+  const int first_row = int8_first_row(params, spec);
+  for (const Int8Matrix& m : stored) {
+    if (m.name != spec.name) continue;
+    PRNN_CHECK(m.first_row == first_row && m.rows == spec.rows && m.cols == spec.cols);
+    return m;
+  }
+  return quantize_columns(spec.name, params.view(spec), spec.rows, spec.cols, first_row);
+}
+
+// Weight (row, column) of `spec` as the packed matrix holds it: its q when `int8` is not
+// empty, else its value.
+float packed_value(const ParamArena& params, const TensorSpec& spec, const Int8Matrix& int8,
+                   int row, int column) {
+  if (int8.q.empty()) return params.view(spec)[static_cast<size_t>(row) * spec.cols + column];
+  return int8.q[static_cast<size_t>(row - int8.first_row) * spec.cols + column];
+}
+
+// The scales of packed columns [0, packed) for int8 (column_of(packed column): the
+// matrix column, or -1 for padding, scale 0); empty for other formats.
+template <typename ColumnOf>
+std::vector<float> packed_scales(const Int8Matrix& int8, int packed, ColumnOf column_of) {
+  std::vector<float> scale;
+  if (int8.q.empty()) return scale;
+  scale.assign(packed, 0.0f);
+  for (int col = 0; col < packed; ++col) {
+    if (const int column = column_of(col); column >= 0) scale[col] = int8.scale[column];
+  }
+  return scale;
+}
+
 }  // namespace
 
 GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams,
-                                     NetworkKernels kernels, float forget_bias)
+                                     NetworkKernels kernels,
+                                     std::span<const Int8Matrix> stored_int8, float forget_bias)
     : shape_(params.shape()),
       max_streams_(max_streams),
       kernels_(kernels),
@@ -128,9 +157,14 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams,
     };
     std::vector<int> columns(packed_gates);
     for (int col = 0; col < packed_gates; ++col) columns[col] = magenta_column(col, hidden);
-    layer.packed = pack_matrix(
-        kernels_.weights, layer.rows, layer.padded / kBlock, 64,
-        [&](int r, int col) { return weight(kernel_row(r), columns[col]); }, layer.scale);
+    const TensorSpec& spec = params.lstm_kernel(l);
+    const Int8Matrix int8 = int8_form(kernels_.weights, params, spec, stored_int8);
+    layer.scale = packed_scales(int8, packed_gates, [&](int col) { return columns[col]; });
+    layer.packed =
+        pack_matrix(kernels_.weights, layer.rows, layer.padded / kBlock, 64, [&](int r, int col) {
+          const int row = kernel_row(r), column = columns[col];
+          return row < 0 || column < 0 ? 0.0f : packed_value(params, spec, int8, row, column);
+        });
     layer.gate_bias.assign(packed_gates, 0.0f);
     for (int col = 0; col < packed_gates; ++col) {
       int column = magenta_column(col, hidden);
@@ -165,13 +199,14 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams,
   padded_logits_ = round_up(vocab, kBlock);
   out_bias_.assign(padded_logits_, 0.0f);
   std::copy(biases.begin(), biases.end(), out_bias_.begin());
+  const Int8Matrix int8 = int8_form(kernels_.weights, params, params.dense_weights(), stored_int8);
+  out_scale_ = packed_scales(int8, padded_logits_, [&](int col) { return col < vocab ? col : -1; });
   out_packed_ = pack_matrix(
-      kernels_.weights, top_padded, padded_logits_ / kBlock, kBlock,
-      [&](int row, int column) {
-        return row < top && column < vocab ? weights[static_cast<size_t>(row) * vocab + column]
-                                           : 0.0f;
-      },
-      out_scale_);
+      kernels_.weights, top_padded, padded_logits_ / kBlock, kBlock, [&](int row, int column) {
+        return row < top && column < vocab
+                   ? packed_value(params, params.dense_weights(), int8, row, column)
+                   : 0.0f;
+      });
   top_x_.assign(static_cast<size_t>(max_streams) * top_padded * input_bytes_, 0);
   padded_out_.assign(static_cast<size_t>(max_streams) * padded_logits_, 0.0f);
 }

@@ -2,7 +2,7 @@
 // weights repacked once for fast matrix-vector products.
 //
 // Weights: each LSTM layer's [input + recurrent] kernel is packed (bf16, fp32 or int8 with
-// per-column scales, see step_kernels.h) with the gate columns regrouped so that one 16-unit
+// per-column scales, see step_kernels.h and int8_weights.h) with the gate columns regrouped so that one 16-unit
 // block holds its i, j, f, o columns together and the cell update runs in the product's
 // epilogue; layer 0's input rows stay fp32 and are gathered (one-hot) or accumulated
 // (dense values). The forget bias (1.0, BasicLSTMCell's) is added at run time, as
@@ -27,8 +27,9 @@
 #include <string>
 #include <vector>
 
-#include "nn/step_kernels.h"
+#include "nn/int8_weights.h"
 #include "nn/isa.h"
+#include "nn/step_kernels.h"
 #include "nn/network_shape.h"
 #include "nn/param_arena.h"
 
@@ -54,10 +55,15 @@ struct NetworkKernels {
 
 class GenerationNetwork {
  public:
-  // forget_bias: added to the f gate at run time (1.0 for Magenta's BasicLSTMCell).
-  // REQUIRES: cpu_supports(kernels.isa).
+  // stored_int8: int8 weights kept with the model (an int8 model file), used as they are by
+  // int8 kernels instead of quantizing params at load (int8_weights.h); ignored by other
+  // kernels. Each must be the int8 form int8 generation uses of the params tensor it names
+  // (same shape, int8_first_row), holding values that dequantize to that tensor's; matrices
+  // without one are quantized from params. forget_bias: added to the f gate at run time
+  // (1.0 for Magenta's BasicLSTMCell). REQUIRES: cpu_supports(kernels.isa).
   GenerationNetwork(const ParamArena& params, int max_streams,
-                    NetworkKernels kernels = NetworkKernels::fast(), float forget_bias = 1.0f);
+                    NetworkKernels kernels = NetworkKernels::fast(),
+                    std::span<const Int8Matrix> stored_int8 = {}, float forget_bias = 1.0f);
   ~GenerationNetwork();
   GenerationNetwork(const GenerationNetwork&) = delete;
   GenerationNetwork& operator=(const GenerationNetwork&) = delete;

@@ -61,11 +61,13 @@ struct StudioEngine::Lane {
       : model(m),
         config(*m.model.config),
         encoder(config),
-        network(m.model.params, capacity + 1, kernels),
+        network(m.model.params, capacity + 1, kernels, m.model.int8),
         slots(capacity + 1, nullptr),
         onehot(static_cast<size_t>(capacity) * config.input_layout().num_groups()),
         dense(static_cast<size_t>(capacity) * config.input_layout().dense_size),
-        scratch(network.shape().num_logits()) {}
+        scratch(network.shape().num_logits()) {
+    log_int8_weights(m.model, kernels);
+  }
   const StudioModel& model;
   const PerformanceConfig& config;
   PerformanceEncoder encoder;
@@ -266,7 +268,8 @@ void StudioEngine::prime(Client& c, const std::vector<PrimerNote>& notes) {
   // All but the last event in one pass of the one-stream primer network; the last one is
   // the next input.
   if (!l.primer) {
-    l.primer = std::make_unique<GenerationNetwork>(l.model.model.params, 1, l.network.kernels());
+    l.primer = std::make_unique<GenerationNetwork>(l.model.model.params, 1, l.network.kernels(),
+                                                   l.model.model.int8);
   }
   const size_t steps = events.size() - 1, groups = l.config.input_layout().num_groups(),
                dense_size = l.config.input_layout().dense_size;
