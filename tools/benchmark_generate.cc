@@ -33,7 +33,7 @@ int benchmark_generate(int argc, char** argv) {
   flags.add("vocab", &vocab, "event classes (one-hot input and softmax)");
   flags.add("dense", &dense_size,
             "dense control inputs per step, each 1/N (the conditioned models have 20)");
-  flags.add("threads", &threads, "OpenMP threads in each step");
+  flags.add("threads", &threads, "OpenMP threads in each step (0: automatic)");
   flags.add("isa", &isa, isa_flag_help());
   flags.add("weights", &weights, "weight storage: int8, bf16 or fp32");
   flags.add("reference", &reference, "run the slow fp32 reference twin (the test oracle)");

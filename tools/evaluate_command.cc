@@ -45,7 +45,7 @@ int evaluate_main(int argc, char** argv) {
   std::string bundle_file, run_dir, checkpoint, input, log_level = "INFO";
   bool log_likelihood = false, recursive = false;
   std::string disable_conditioning;
-  int batch = 16, threads = 1;
+  int batch = 16, threads = 0;
   FlagSet flags("performance_rnn evaluate",
                 "Negative log-likelihood of real performances under a model (default: the "
                 "shipped one).");
@@ -62,7 +62,8 @@ int evaluate_main(int argc, char** argv) {
             "the controls of each performance (default: False, or True for a shipped "
             "conditioned model chosen for its NLL)");
   flags.add("batch", &batch, "performances scored together");
-  flags.add("threads", &threads, "threads in each network step");
+  flags.add("threads", &threads,
+            "threads in each network step (0: automatic, one or two, whichever runs faster)");
   std::string isa = "auto", weights = weight_format_name(NetworkKernels::kDefaultWeights);
   flags.add("isa", &isa, isa_flag_help());
   flags.add("weights", &weights, "weight storage of the network: int8, bf16 or fp32");
@@ -72,7 +73,9 @@ int evaluate_main(int argc, char** argv) {
   const WeightFormat format = parse_weight_format(weights, "--weights");
   set_log_level(log_level);
   if (input.empty()) throw UsageError("--input is required");
-  if (batch < 1 || threads < 1) throw UsageError("--batch and --threads must be at least 1");
+  if (batch < 1 || threads < 0) {
+    throw UsageError("--batch must be at least 1, --threads 0 (automatic) or more");
+  }
   if (!bundle_file.empty() + !run_dir.empty() + !checkpoint.empty() > 1) {
     throw UsageError("give at most one of --bundle_file, --run_dir and --checkpoint");
   }

@@ -73,7 +73,8 @@ int generate_main(int argc, char** argv) {
             "subset");
   flags.add("soundfont", &job.soundfont,
             "the .sf2/.sf3 SoundFont for --render=wav (default " + default_soundfont() + ")");
-  flags.add("threads", &job.threads, "threads in each network step");
+  flags.add("threads", &job.threads,
+            "threads in each network step (0: automatic, one or two, whichever runs faster)");
   std::string isa = "auto", weights = weight_format_name(job.weights);
   flags.add("isa", &isa, isa_flag_help());
   flags.add("weights", &weights, "weight storage of the network: int8, bf16 or fp32");

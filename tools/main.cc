@@ -37,7 +37,7 @@ int dispatch(const std::string& name, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  prnn::use_passive_omp_wait_policy(argc, argv);
+  prnn::use_short_omp_spin(argc, argv);
   std::string program = argv[0];
   if (auto slash = program.rfind('/'); slash != std::string::npos) program.erase(0, slash + 1);
   if (const char* alias = magenta_alias(program)) return dispatch(alias, argc, argv);

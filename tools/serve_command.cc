@@ -48,8 +48,9 @@ int serve_body(int argc, char** argv) {
   flags.add("lookahead", &engine.lookahead, "seconds generated ahead of each client's playback");
   flags.add("isa", &isa, isa_flag_help());
   flags.add("weights", &weights, "weight storage of the networks: int8, bf16 or fp32");
-  flags.add("threads", &engine.threads,
-            "threads in each network step (OpenMP); 0: two for batches of 16 or more, else one");
+  flags.add(
+      "threads", &engine.threads,
+      "threads in each network step (OpenMP; 0: automatic, one or two, whichever runs faster)");
   flags.add("header_timeout", &options.header_timeout, "seconds for a request's header");
   flags.add("idle_timeout", &options.idle_timeout, "seconds before a silent connection closes");
   flags.add("seed", &seed, "seed of the clients' streams (0: random)");

@@ -58,7 +58,7 @@ void check_job(const GenerateJob& job) {
     throw UsageError("--beam_size, --branch_factor and --steps_per_iteration must be at least 1");
   }
   if (!(job.max_note_duration >= 0)) throw UsageError("--max_note_duration must be >= 0");
-  if (job.threads < 1) throw UsageError("--threads must be at least 1");
+  if (job.threads < 0) throw UsageError("--threads must be 0 (automatic) or more");
   if (!job.control_midi.empty() &&
       (!job.notes_per_second.empty() || !job.pitch_class_histogram.empty())) {
     throw UsageError(

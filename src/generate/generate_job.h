@@ -42,7 +42,7 @@ struct GenerateJob {
   std::optional<uint64_t> seed;  // none = from the clock (logged)
   double max_note_duration = 5.0;
   bool exclude_primer = false;  // drop the primer's notes and start the file at the section
-  int threads = 1;
+  int threads = 0;              // GenerationNetwork::set_threads: 0 is automatic
   WeightFormat weights = NetworkKernels::kDefaultWeights;  // the network's weight storage
   // Renderings beside each MIDI file: "wav,svg,png" or a subset (render/render_files.h);
   // the WAV with `soundfont` (empty = the default).

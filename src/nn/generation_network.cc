@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -29,6 +30,13 @@ float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 // Rows per chunk of prime(): bounds its scratch (gates: rows · 4 Hp floats).
 constexpr int kPrimeRows = 128;
+
+// Threads the automatic choice tries against one: measured on 2 cores only.
+constexpr int kMaxAutomaticThreads = 2;
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 }  // namespace
 
@@ -298,6 +306,15 @@ std::span<const float> GenerationNetwork::hidden_state(int layer, int stream) co
   return {l.h.data() + static_cast<size_t>(stream) * l.padded, static_cast<size_t>(l.hidden)};
 }
 
+void GenerationNetwork::set_threads(int threads) {
+  threads_ = std::max(0, threads);
+  if (threads_ == 0) {
+    const int most = std::clamp(omp_get_num_procs(), 1, kMaxAutomaticThreads);
+    step_chooser_ = ThreadChooser(most);
+    prime_chooser_ = ThreadChooser(most);
+  }
+}
+
 std::span<const float> GenerationNetwork::step(int num_streams, std::span<const int32_t> onehot,
                                                std::span<const float> dense) {
   PRNN_CHECK(num_streams >= 1 && num_streams <= max_streams_);
@@ -311,6 +328,8 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
     return logits;
   }
   if (stale_from_ < num_streams) refresh_inputs(stale_from_, num_streams);
+  active_threads_ = threads_ > 0 ? threads_ : step_chooser_.threads();
+  const auto start = std::chrono::steady_clock::now();
   // One parallel region per step: each thread takes a fixed share of every layer's unit
   // blocks (and of the dense layer's columns); a barrier after each layer. One thread
   // runs the same body without entering a region.
@@ -331,12 +350,13 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
     const auto [first, end] = share(padded_logits_ / kBlock);
     fast_->dense_blocks(dense_args(num_streams, top_x_.data(), layers_.back().padded), first, end);
   };
-  if (threads_ == 1) {
+  if (active_threads_ == 1) {
     run(0, 1);
   } else {
-#pragma omp parallel num_threads(threads_)
+#pragma omp parallel num_threads(active_threads_)
     run(omp_get_thread_num(), omp_get_num_threads());
   }
+  if (threads_ == 0) step_chooser_.record(seconds_since(start), num_streams);
   parity_ ^= 1;
   // Only the stepped streams wrote their inputs of the new parity.
   stale_from_ = num_streams;
@@ -444,11 +464,11 @@ void GenerationNetwork::gather_inputs(int rows, const int32_t* onehot, const flo
   fast_->gather_inputs(args, first_column, end_column);
 }
 
-// Runs body(begin, end) over [0, blocks) in pieces of `piece` blocks, on threads_ threads.
+// Runs body(begin, end) over [0, blocks) in pieces of `piece` blocks, on active_threads_.
 template <typename Body>
 void GenerationNetwork::for_blocks(int blocks, int piece, Body body) const {
   const int pieces = (blocks + piece - 1) / piece;
-#pragma omp parallel for schedule(static) num_threads(threads_) if (threads_ > 1)
+#pragma omp parallel for schedule(static) num_threads(active_threads_) if (active_threads_ > 1)
   for (int i = 0; i < pieces; ++i) body(i * piece, std::min(blocks, (i + 1) * piece));
 }
 
@@ -520,6 +540,8 @@ void GenerationNetwork::prime_chunk_fast(int num_streams, int steps, const int32
                                          const float* dense, float* logits, int first_logit_row) {
   const int rows = steps * num_streams;
   if (stale_from_ < num_streams) refresh_inputs(stale_from_, num_streams);
+  active_threads_ = threads_ > 0 ? threads_ : prime_chooser_.threads();
+  const auto start = std::chrono::steady_clock::now();
   gather_inputs(rows, onehot, dense, prime_gates_.data(), 0, 4 * layers_[0].padded);
   for (int l = 0; l < shape_.num_layers(); ++l) {
     Layer& layer = layers_[l];
@@ -556,10 +578,12 @@ void GenerationNetwork::prime_chunk_fast(int num_streams, int steps, const int32
     }
   }
   stale_from_ = 0;  // streams past B keep their inputs at the old parity
-  if (logits == nullptr) return;
-  output_fast(rows - first_logit_row,
-              input_at(prime_x_.data(), static_cast<size_t>(first_logit_row) * sequence_width_),
-              sequence_width_, logits);
+  if (logits != nullptr) {
+    output_fast(rows - first_logit_row,
+                input_at(prime_x_.data(), static_cast<size_t>(first_logit_row) * sequence_width_),
+                sequence_width_, logits);
+  }
+  if (threads_ == 0) prime_chooser_.record(seconds_since(start), rows);
 }
 
 namespace {

@@ -32,6 +32,7 @@
 #include "nn/step_kernels.h"
 #include "nn/network_shape.h"
 #include "nn/param_arena.h"
+#include "nn/thread_chooser.h"
 
 namespace prnn {
 
@@ -103,9 +104,11 @@ class GenerationNetwork {
   void prime(int num_streams, int steps, std::span<const int32_t> onehot,
              std::span<const float> dense, std::span<float> logits = {});
 
-  // Threads used by step() (OpenMP); 1 by default. Two pay only when both cores are free:
-  // a step then waits on 3 barriers, and a preempted thread stalls all of them.
-  void set_threads(int threads) { threads_ = threads < 1 ? 1 : threads; }
+  // Threads used by step() and prime() (OpenMP); 1 by default. 0: automatic, one or two
+  // (when the machine has two CPUs or more), whichever is faster as measured while running
+  // (ThreadChooser, separately for steps and primer chunks): two pay only when both cores
+  // are free, since a step waits on 3 barriers and a preempted thread stalls all of them.
+  void set_threads(int threads);
 
   // State of one stream in one layer (H values), Magenta's c and h.
   std::span<const float> cell_state(int layer, int stream) const;
@@ -158,7 +161,9 @@ class GenerationNetwork {
   const StepKernels* fast_ = nullptr;  // null for the reference twin
   size_t input_bytes_ = 0;
   float forget_bias_;
-  int threads_ = 1;
+  int threads_ = 1;         // fixed count, or 0: chosen by the choosers below
+  int active_threads_ = 1;  // of the operation running now
+  ThreadChooser step_chooser_, prime_chooser_;
   int parity_ = 0;  // which x the next step reads
   // Streams from stale_from_ on hold no current product inputs at parity_ (the state changed
   // outside step(), or a step advanced fewer streams): refreshed when next stepped.

@@ -1,7 +1,5 @@
 #include "studio/studio_engine.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -14,17 +12,6 @@ namespace {
 
 constexpr int kDefaultVelocity = 100;  // until the model's first VELOCITY event
 const PerformanceEvent kSilence{EventType::kTimeShift, kDefaultMaxShiftSteps};
-
-// Batches from which the automatic thread count is two: on the 2-core Zen 5 a second thread
-// gave 9,135 against 6,486 avx2 events/s at batch 128 and 5,791 against 4,840 at batch 10
-// (doc/perf.md); with 128 avx2 studio clients the rounds' batches average about 31 streams.
-constexpr int kTwoThreadBatch = 16;
-
-int step_threads(int option, int batch) {
-  if (option > 0) return option;
-  static const int cpus = omp_get_num_procs();
-  return batch >= kTwoThreadBatch ? std::clamp(cpus, 1, 2) : 1;
-}
 
 int64_t to_steps(double seconds) {
   return static_cast<int64_t>(std::floor(seconds * kStepsPerSecond + 1e-9));
@@ -105,6 +92,7 @@ StudioEngine::Lane& StudioEngine::lane(int model) {
   if (!lanes_[model]) {
     lanes_[model] =
         std::make_unique<Lane>(*catalog_.models()[model], options_.capacity, options_.kernels);
+    lanes_[model]->network.set_threads(options_.threads);
   }
   return *lanes_[model];
 }
@@ -324,7 +312,6 @@ int StudioEngine::step_lane(Lane& l, bool answers_only) {
     l.encoder.encode_input(c.last, controlled ? &c.controls : nullptr, &l.dense[s * dense_size],
                            &l.onehot[s * groups]);
   }
-  l.network.set_threads(step_threads(options_.threads, batch));
   const std::span<const float> logits =
       l.network.step(batch, std::span(l.onehot.data(), batch * groups),
                      std::span(l.dense.data(), batch * dense_size));

@@ -55,8 +55,7 @@ struct StudioEngineOptions {
   int capacity = 256;        // clients at once
   double clock_slack = 0.5;  // seconds a reported time may run ahead of the wall clock
   NetworkKernels kernels = NetworkKernels::fast();  // of every model's network
-  // Threads per network step (OpenMP); 0: automatic, two (when the machine has two CPUs)
-  // for a batch of 16 streams or more, else one.
+  // Threads per network step (OpenMP); 0: automatic (GenerationNetwork::set_threads).
   int threads = 0;
 };
 

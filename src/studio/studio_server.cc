@@ -78,7 +78,9 @@ class EngineThread {
     const int64_t steps = engine_.network_steps(), events = engine_.client_events();
     log_info("studio: " + std::to_string(steps) + " network steps, " + std::to_string(events) +
              " client events (mean batch " +
-             std::to_string(steps ? static_cast<double>(events) / steps : 0.0) + ")");
+             std::to_string(steps ? static_cast<double>(events) / steps : 0.0) + "), " +
+             std::to_string(rounds_) + " rounds, " + std::to_string(round_seconds_) +
+             " s in rounds");
   }
   void join(uint64_t id, uint64_t seed) { push({id, Join{seed}}); }
   void leave(uint64_t id) { push({id, Leave{}}); }
@@ -138,6 +140,8 @@ class EngineThread {
         continue;
       }
       Clock::time_point flushed = Clock::now();
+      const Clock::time_point round_start = flushed;
+      ++rounds_;
       while (engine_.step() > 0) {
         flush(true);
         if (has_mail_.load(std::memory_order_acquire) && !take_mail({})) return;
@@ -147,6 +151,7 @@ class EngineThread {
         }
       }
       flush(false);
+      round_seconds_ += std::chrono::duration<double>(Clock::now() - round_start).count();
       next_round = Clock::now() + kBatchWindow;
     }
   }
@@ -172,6 +177,8 @@ class EngineThread {
   std::vector<Item> inbox_, items_;
   std::atomic<bool> has_mail_{false};
   bool stopping_ = false, change_ = false;
+  int64_t rounds_ = 0;
+  double round_seconds_ = 0;
   std::thread thread_;
 };
 

@@ -165,6 +165,32 @@ TEST(GenerationNetwork, PrimeLastStepLogitsAndEmptyPrimer) {
   for (size_t i = 0; i < last.size(); ++i) EXPECT_NEAR(last[i], expected[i], 1e-6) << i;
 }
 
+// The automatic thread count (0) switches between one and two threads as it measures
+// (ThreadChooser): through its trials the results stay those of one thread, for steps and
+// for primer chunks.
+TEST_P(KernelPath, AutomaticThreadsGiveTheSameResults) {
+  ParamArena params(small_shape(0, {96, 80, 64}));
+  glorot_uniform_init(params, 5);
+  const int streams = 3, steps = 2 * ThreadChooser::kTrialOps + 8;
+  GenerationNetwork one(params, streams, GetParam()), automatic(params, streams, GetParam());
+  automatic.set_threads(0);
+  std::vector<int32_t> onehot(2 * streams);
+  for (int t = 0; t < steps; ++t) {
+    for (int b = 0; b < streams; ++b) onehot[2 * b] = (t + b) % 7, onehot[2 * b + 1] = (t * b) % 5;
+    auto a = one.step(streams, onehot, {});
+    auto e = automatic.step(streams, onehot, {});
+    for (size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], e[i]) << "t=" << t << " i=" << i;
+  }
+  std::vector<int32_t> primer(2 * streams * 50);
+  for (size_t i = 0; i < primer.size(); ++i) primer[i] = static_cast<int32_t>(i % 5);
+  std::vector<float> a(streams * 11), e(streams * 11);
+  for (int chunk = 0; chunk < 2 * ThreadChooser::kTrialOps + 4; ++chunk) {
+    one.prime(streams, 50, primer, {}, a);
+    automatic.prime(streams, 50, primer, {}, e);
+    ASSERT_EQ(a, e) << "primer " << chunk;
+  }
+}
+
 // Two threads split every layer's unit blocks; each unit's sums are the same, so the
 // logits and states equal the single-threaded ones exactly, also across a reorder (which
 // refreshes the bf16 inputs from the fp32 state).
