@@ -281,18 +281,20 @@ void StudioEngine::prime(Client& c, const std::vector<PrimerNote>& notes) {
   }
 }
 
-int StudioEngine::step(bool answers_only) {
+int StudioEngine::step(bool urgent_only) {
   int stepped = 0;
   for (const auto& l : lanes_) {
-    if (l) stepped += step_lane(*l, answers_only);
+    if (l) stepped += step_lane(*l, urgent_only);
   }
   return stepped;
 }
 
-int StudioEngine::step_lane(Lane& l, bool answers_only) {
+int StudioEngine::step_lane(Lane& l, bool urgent_only) {
+  const int64_t urgent_steps = to_steps(kUrgentSeconds);
   auto needy = [&](int s) {
     const Client* c = l.slots[s];
-    return c != nullptr && (answers_only ? c->answer : c->needs_events());
+    if (c == nullptr || !c->needs_events()) return false;
+    return !urgent_only || c->answer || c->generated < to_steps(c->played) + urgent_steps;
   };
   const int used = l.scratch_slot();
   int batch = 0;

@@ -76,9 +76,12 @@ class StudioEngine {
   void apply(uint64_t id, const ClientMessage& message, double now);
 
   // One event for every client that needs one, one batched network step per model;
-  // answers_only: only for the clients whose answer is pending (answers_pending()).
-  // Returns the number of clients stepped (0: nobody needs events).
-  int step(bool answers_only = false);
+  // urgent_only: only for the clients whose answer is pending (answers_pending()) or whose
+  // stream has less than kUrgentSeconds generated past what they played (a stream just
+  // begun, reset or primed, or one about to run dry). Returns the number of clients stepped
+  // (0: nobody needs events).
+  int step(bool urgent_only = false);
+  static constexpr double kUrgentSeconds = 0.15;
 
   struct Output {
     uint64_t id = 0;
@@ -115,7 +118,7 @@ class StudioEngine {
   void restart(Client& c);
   void prime(Client& c, const std::vector<PrimerNote>& notes);
   void answer(Client& c);
-  int step_lane(Lane& lane, bool answers_only);
+  int step_lane(Lane& lane, bool urgent_only);
 
   const ModelCatalog& catalog_;
   StudioEngineOptions options_;

@@ -51,9 +51,11 @@ bool is_loopback_name(const std::string& host) {
 // Steps come in rounds: a round steps until nobody needs events, all who need them in each
 // step's batch. A new round starts kBatchWindow after the last one ended, so that the
 // credit reports arriving meanwhile (each client's, every 50 ms) make large batches rather
-// than many small ones. A change (controls, reset, prime) arriving between rounds is
-// answered at once by a step of the clients with pending answers only (the others keep
-// gathering credit for the next round), and sent right after it. Messages that arrive
+// than many small ones. Between rounds, when a change (controls, reset, prime) arrives, the
+// urgent clients are stepped at once (StudioEngine::step(urgent_only): a pending answer, or
+// less than 0.15 s generated past the played time, as for a stream just begun) and their
+// events sent after every step (a player may start on the first of them); the others keep
+// gathering credit for the next round. Messages that arrive
 // during a round are applied between its steps; the others' events are sent every
 // kFlushEvery of stepping and at the round's end.
 class EngineThread {
@@ -136,7 +138,7 @@ class EngineThread {
     while (true) {
       if (!take_mail(next_round)) return;
       if (Clock::now() < next_round) {
-        if (engine_.step(/*answers_only=*/true) > 0) flush(true);
+        while (engine_.step(/*urgent_only=*/true) > 0) flush(false);
         continue;
       }
       Clock::time_point flushed = Clock::now();
