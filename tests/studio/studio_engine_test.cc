@@ -169,6 +169,34 @@ TEST_F(StudioEngineTest, TheBatchIsTheClientsThatNeedEvents) {
   EXPECT_EQ(engine.step(), 1);
 }
 
+// Between rounds only the urgent clients are stepped: a pending answer, or less than
+// kUrgentSeconds generated past the played time (a stream just begun); a client that is
+// ahead by more keeps its credit for the next full step.
+TEST_F(StudioEngineTest, UrgentStepsServeOnlyAnswersAndStreamsAboutToRunDry) {
+  StudioEngine engine(catalog_, {.lookahead = 0.5, .capacity = 4});
+  engine.add_client(1, 1);
+  engine.apply(1, played(0), 0);
+  while (engine.step(/*urgent_only=*/true) > 0) {
+  }
+  std::vector<StudioEngine::Output> out;
+  engine.take_outputs(out);
+  ASSERT_FALSE(out.empty());
+  const double filled = out.back().until;
+  EXPECT_GE(filled, StudioEngine::kUrgentSeconds);
+  EXPECT_LT(filled, 0.5);  // not yet the whole lookahead: that waits for a full step
+  EXPECT_GT(engine.step(), 0);
+
+  engine.add_client(2, 2);
+  engine.apply(2, played(0), 0);  // a new stream: urgent; client 1 is not
+  while (engine.step() > 0 && engine.client_events() < 100000) {  // both filled
+  }
+  engine.apply(1, played(0.2), 0.2);  // fresh credit; at least 0.3 s generated ahead
+  EXPECT_EQ(engine.step(/*urgent_only=*/true), 0);
+  engine.apply(1, controls(9), 0.2);  // a change: answered by an urgent step
+  EXPECT_EQ(engine.step(/*urgent_only=*/true), 1);
+  EXPECT_EQ(engine.step(/*urgent_only=*/true), 0);
+}
+
 TEST_F(StudioEngineTest, ReportedTimeCannotRunAheadOfTheWallClock) {
   StudioEngine engine(catalog_, {.lookahead = 0.5, .capacity = 2, .clock_slack = 0.5});
   engine.add_client(1, 3);
