@@ -26,6 +26,10 @@
 namespace prnn {
 namespace {
 
+// Spin iterations an idle OpenMP thread waits at a barrier before it sleeps in the kernel
+// (libgomp's default: 300,000).
+constexpr const char* kShortSpinCount = "10000";
+
 bool is_training(int argc, char** argv) {
   const char* program = std::strrchr(argv[0], '/');
   program = program != nullptr ? program + 1 : argv[0];
