@@ -49,6 +49,7 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
   double until = 0, min_lookahead = 1e9, min_lookahead_at = 0;
   int64_t notes = 0, messages = 0, errors = 0, underruns = 0, late_underruns = 0;
   double min_late_lookahead = 1e9;  // from 1 s of play on (after the joining burst)
+  Clock::time_point first_underrun_at;
   uint64_t seq = 1, pending_seq = 0, pending_note_seq = 0;
   Clock::time_point pending_sent;
   std::vector<double> latencies_ms, note_latencies_ms;
@@ -102,7 +103,7 @@ struct LoadClient : std::enable_shared_from_this<LoadClient> {
         min_lookahead = lookahead;
         min_lookahead_at = played;
       }
-      if (lookahead < 0) ++underruns;
+      if (lookahead < 0 && underruns++ == 0) first_underrun_at = Clock::now();
       if (played >= 1.0) {
         min_late_lookahead = std::min(min_late_lookahead, lookahead);
         if (lookahead < 0) ++late_underruns;
@@ -237,7 +238,12 @@ int benchmark_studio_load(int argc, char** argv) {
           never_played = 0, late_underrun_clients = 0;
   double min_late_lookahead = 1e9;
   std::string first_error;
+  std::vector<double> first_underruns;  // seconds since the start, each client's first
   for (const auto& c : all) {
+    if (c->underruns > 0)
+      first_underruns.push_back(
+          std::round(std::chrono::duration<double>(c->first_underrun_at - start).count() * 100) /
+          100);
     latencies.insert(latencies.end(), c->latencies_ms.begin(), c->latencies_ms.end());
     note_latencies.insert(note_latencies.end(), c->note_latencies_ms.begin(),
                           c->note_latencies_ms.end());
@@ -274,6 +280,10 @@ int benchmark_studio_load(int argc, char** argv) {
       // burst of every client's first lookahead.
       {"clients_with_underrun_after_1s", late_underrun_clients},
       {"min_lookahead_after_1s", never_played == clients ? 0.0 : min_late_lookahead},
+      // When each underrunning client first underran (seconds since the benchmark began,
+      // ascending): one moment for many clients is a stall of the server.
+      {"first_underrun_s",
+       (std::sort(first_underruns.begin(), first_underruns.end()), first_underruns)},
       {"control_latency_ms",
        {{"count", latencies.size()},
         {"p50", percentile(latencies, 0.5)},

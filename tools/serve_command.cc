@@ -1,5 +1,7 @@
 // `performance_rnn serve`: the studio (src/studio/studio_server.h), the page in web/ and
 // live streams for every browser tab from one batched engine.
+#include <omp.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -48,9 +50,12 @@ int serve_body(int argc, char** argv) {
   flags.add("lookahead", &engine.lookahead, "seconds generated ahead of each client's playback");
   flags.add("isa", &isa, isa_flag_help());
   flags.add("weights", &weights, "weight storage of the networks: int8, bf16 or fp32");
-  flags.add(
-      "threads", &engine.threads,
-      "threads in each network step (OpenMP; 0: automatic, one or two, whichever runs faster)");
+  options.engines = 0;
+  flags.add("engines", &options.engines,
+            "generation threads, each stepping its own share of the clients (0: one per CPU)");
+  flags.add("threads", &engine.threads,
+            "threads in each network step (OpenMP; 0: automatic: one with several engines, "
+            "else one or two, whichever runs faster)");
   flags.add("header_timeout", &options.header_timeout, "seconds for a request's header");
   flags.add("idle_timeout", &options.idle_timeout, "seconds before a silent connection closes");
   flags.add("seed", &seed, "seed of the clients' streams (0: random)");
@@ -75,6 +80,9 @@ int serve_body(int argc, char** argv) {
     throw UsageError("--header_timeout and --idle_timeout must be positive");
   }
   if (engine.threads < 0 || engine.threads > 64) throw UsageError("--threads: 0 to 64");
+  if (options.engines < 0 || options.engines > 64) throw UsageError("--engines: 0 to 64");
+  if (options.engines == 0) options.engines = omp_get_num_procs();
+  if (options.engines > 1 && engine.threads == 0) engine.threads = 1;
   options.seed = static_cast<uint64_t>(seed);
   options.allowed_origins = split_list(allow_origin);
   if (options.web_dir.empty()) options.web_dir = default_web_dir();

@@ -41,6 +41,11 @@ struct StudioEngine::Client {
   bool answer = false;    // the next step generates an event, credit or not
   bool answered = false;  // the last step generated the answer
   bool needs_events() const { return generated < limit || answer; }
+  // Less than kUrgentSeconds generated past what was played (a stream just begun, reset or
+  // primed, or one about to run dry).
+  bool short_of_lead() const {
+    return generated < to_steps(played) + to_steps(StudioEngine::kUrgentSeconds);
+  }
 };
 
 struct StudioEngine::Lane {
@@ -290,11 +295,10 @@ int StudioEngine::step(bool urgent_only) {
 }
 
 int StudioEngine::step_lane(Lane& l, bool urgent_only) {
-  const int64_t urgent_steps = to_steps(kUrgentSeconds);
   auto needy = [&](int s) {
     const Client* c = l.slots[s];
     if (c == nullptr || !c->needs_events()) return false;
-    return !urgent_only || c->answer || c->generated < to_steps(c->played) + urgent_steps;
+    return !urgent_only || c->answer || c->short_of_lead();
   };
   const int used = l.scratch_slot();
   int batch = 0;
@@ -349,11 +353,11 @@ int StudioEngine::step_lane(Lane& l, bool urgent_only) {
   return batch;
 }
 
-void StudioEngine::take_outputs(std::vector<Output>& out, bool answers_only) {
+void StudioEngine::take_outputs(std::vector<Output>& out, bool urgent_only) {
   for (Output& o : closed_) out.push_back(std::move(o));
   closed_.clear();
   for (auto& [id, c] : clients_) {
-    if (answers_only && !c->answered) continue;
+    if (urgent_only && !c->answered && !c->short_of_lead()) continue;
     c->answered = false;
     close_output(*c);
   }

@@ -94,9 +94,10 @@ class StudioEngine {
   // clients with nothing new are left out. The Output that first carries a new seq is
   // the change's acknowledgement: it holds the answer (the first event generated under
   // the change), or, for a client past the answer bound, nothing yet.
-  // answers_only: only the clients whose answer the last step generated (to send them at
-  // once, while the others' events gather).
-  void take_outputs(std::vector<Output>& out, bool answers_only = false);
+  // urgent_only: only the clients whose answer the last step generated or whose stream is
+  // less than kUrgentSeconds past what they played (to send them at once, while the
+  // others' events gather).
+  void take_outputs(std::vector<Output>& out, bool urgent_only = false);
   // Whether some client waits for its answer (the next step() generates it).
   bool answers_pending() const;
 

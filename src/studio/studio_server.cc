@@ -55,16 +55,21 @@ bool is_loopback_name(const std::string& host) {
 // urgent clients are stepped at once (StudioEngine::step(urgent_only): a pending answer, or
 // less than 0.15 s generated past the played time, as for a stream just begun) and their
 // events sent after every step (a player may start on the first of them); the others keep
-// gathering credit for the next round. Messages that arrive
-// during a round are applied between its steps; the others' events are sent every
-// kFlushEvery of stepping and at the round's end.
+// gathering credit for the next round. Messages that arrive during a round are applied
+// between its steps; the answers and the streams short of lead (StudioEngine::take_outputs
+// urgent_only) are sent after every step, the others' events every kFlushEvery of
+// stepping and at the round's end.
+//
+// A server runs several of these (StudioServerOptions::engines), each with its own
+// clients and network, so that no step waits for another thread.
 class EngineThread {
  public:
   using Deliver = std::function<void(std::vector<StudioEngine::Output> outputs)>;
   using Refuse = std::function<void(uint64_t id, std::string message)>;
-  EngineThread(const ModelCatalog& catalog, StudioEngineOptions options, Deliver deliver,
+  EngineThread(int index, const ModelCatalog& catalog, StudioEngineOptions options, Deliver deliver,
                Refuse refuse)
-      : engine_(catalog, options),
+      : index_(index),
+        engine_(catalog, options),
         deliver_(std::move(deliver)),
         refuse_(std::move(refuse)),
         thread_([this] { loop(); }) {}
@@ -78,8 +83,8 @@ class EngineThread {
     if (!thread_.joinable()) return;
     thread_.join();
     const int64_t steps = engine_.network_steps(), events = engine_.client_events();
-    log_info("studio: " + std::to_string(steps) + " network steps, " + std::to_string(events) +
-             " client events (mean batch " +
+    log_info("studio: engine " + std::to_string(index_) + ": " + std::to_string(steps) +
+             " network steps, " + std::to_string(events) + " client events (mean batch " +
              std::to_string(steps ? static_cast<double>(events) / steps : 0.0) + "), " +
              std::to_string(rounds_) + " rounds, " + std::to_string(round_seconds_) +
              " s in rounds");
@@ -128,9 +133,9 @@ class EngineThread {
     items_.clear();
     return true;
   }
-  void flush(bool answers_only) {
+  void flush(bool urgent_only) {
     std::vector<StudioEngine::Output> outputs;
-    engine_.take_outputs(outputs, answers_only);
+    engine_.take_outputs(outputs, urgent_only);
     if (!outputs.empty()) deliver_(std::move(outputs));
   }
   void loop() {
@@ -171,6 +176,7 @@ class EngineThread {
     }
   }
 
+  int index_;
   StudioEngine engine_;
   Deliver deliver_;
   Refuse refuse_;
@@ -202,7 +208,15 @@ struct StudioServer::Impl {
   uint64_t next_id = 1;
   std::mt19937_64 seeds;
   bool stopping = false;
-  std::unique_ptr<EngineThread> engine;
+  // The generation threads, each with its own clients (a client joins the one with the
+  // fewest): they share no batch and wait for no one.
+  std::vector<std::unique_ptr<EngineThread>> engines;
+  std::vector<int> engine_clients;              // clients per engine
+  std::unordered_map<uint64_t, int> engine_of;  // client → engine
+  void join_engine(uint64_t id, uint64_t seed);
+  void leave_engine(uint64_t id);
+  // Passes a message to the client's engine (none once it left).
+  void message_engine(uint64_t id, ClientMessage message);
 };
 
 // One WebSocket client.
@@ -259,7 +273,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     server_.sessions[id_] = weak_from_this();
     accepted_ = true;
     const uint64_t seed = server_.options.seed ? server_.options.seed + id_ : server_.seeds();
-    server_.engine->join(id_, seed);
+    server_.join_engine(id_, seed);
     send(hello_message(server_.catalog, server_.lookahead, server_.options.max_clients,
                        !server_.options.samples_dir.empty()));
     read_next();
@@ -280,7 +294,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     try {
-      server_.engine->message(id_, parse_client_message(text));
+      server_.message_engine(id_, parse_client_message(text));
     } catch (const InputError& e) {
       send(error_message(e.what()));
     }
@@ -306,7 +320,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     if (closed_) return;
     closed_ = true;
     server_.sessions.erase(id_);
-    if (accepted_) server_.engine->leave(id_);
+    if (accepted_) server_.leave_engine(id_);
   }
 
   StudioServer::Impl& server_;
@@ -462,21 +476,48 @@ StudioServer::Impl::Impl(StudioServerOptions o, const ModelCatalog& c,
     throw InputError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                      ": " + error.message());
   }
-  engine_options.capacity = options.max_clients;
-  engine = std::make_unique<EngineThread>(
-      catalog, engine_options,
-      [this](std::vector<StudioEngine::Output> outputs) {
-        net::post(ioc, [this, outputs = std::move(outputs)] {
-          for (const StudioEngine::Output& output : outputs) {
-            send_to(output.id, events_message(output, catalog));
-          }
-        });
-      },
-      [this](uint64_t id, std::string message) {
-        net::post(ioc, [this, id, message = std::move(message)]() mutable {
-          send_to(id, std::move(message));
-        });
-      });
+  const int count = std::clamp(options.engines, 1, options.max_clients);
+  // A join goes to the engine with the fewest clients, which has fewer than
+  // max_clients / count of them.
+  engine_options.capacity = (options.max_clients + count - 1) / count;
+  for (int e = 0; e < count; ++e) {
+    engines.push_back(std::make_unique<EngineThread>(
+        e, catalog, engine_options,
+        [this](std::vector<StudioEngine::Output> outputs) {
+          net::post(ioc, [this, outputs = std::move(outputs)] {
+            for (const StudioEngine::Output& output : outputs) {
+              send_to(output.id, events_message(output, catalog));
+            }
+          });
+        },
+        [this](uint64_t id, std::string message) {
+          net::post(ioc, [this, id, message = std::move(message)]() mutable {
+            send_to(id, std::move(message));
+          });
+        }));
+  }
+  engine_clients.assign(count, 0);
+}
+
+void StudioServer::Impl::join_engine(uint64_t id, uint64_t seed) {
+  const int e = static_cast<int>(std::min_element(engine_clients.begin(), engine_clients.end()) -
+                                 engine_clients.begin());
+  ++engine_clients[e];
+  engine_of[id] = e;
+  engines[e]->join(id, seed);
+}
+
+void StudioServer::Impl::message_engine(uint64_t id, ClientMessage message) {
+  const auto it = engine_of.find(id);
+  if (it != engine_of.end()) engines[it->second]->message(id, std::move(message));
+}
+
+void StudioServer::Impl::leave_engine(uint64_t id) {
+  const auto it = engine_of.find(id);
+  if (it == engine_of.end()) return;
+  engines[it->second]->leave(id);
+  --engine_clients[it->second];
+  engine_of.erase(it);
 }
 
 void StudioServer::Impl::send_to(uint64_t id, std::string message) {
@@ -542,7 +583,7 @@ void StudioServer::run() {
   impl_->signals.async_wait([this](beast::error_code, int) { impl_->shut_down(); });
   impl_->accept();
   impl_->ioc.run();
-  impl_->engine->stop();
+  for (auto& engine : impl_->engines) engine->stop();
 }
 
 }  // namespace prnn

@@ -37,6 +37,8 @@ struct StudioServerOptions {
   double idle_timeout = 60;    // seconds
   size_t max_queue_bytes = 256 * 1024;
   uint64_t seed = 0;  // 0: random seeds per client
+  // Generation threads, each a StudioEngine of its own for its share of the clients.
+  int engines = 1;
 };
 
 class StudioServer {

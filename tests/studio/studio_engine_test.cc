@@ -197,6 +197,31 @@ TEST_F(StudioEngineTest, UrgentStepsServeOnlyAnswersAndStreamsAboutToRunDry) {
   EXPECT_EQ(engine.step(/*urgent_only=*/true), 0);
 }
 
+// The urgent outputs (sent after every step of a round) are the answers and the streams
+// short of lead: a stream just begun is sent its first events at once, while a client far
+// ahead of its played time waits for the round's next flush.
+TEST_F(StudioEngineTest, UrgentOutputsAreAnswersAndStreamsShortOfLead) {
+  StudioEngine engine(catalog_, {.lookahead = 0.5, .capacity = 4});
+  engine.add_client(1, 1);
+  engine.apply(1, played(0), 0);
+  drain(engine);
+  const double ahead = outputs_[1].back().until;  // at least the lookahead
+  ASSERT_GE(ahead, 0.5);
+  const double t = ahead - 0.3;  // client 1: credit again, 0.3 s ahead of its played time
+  engine.apply(1, played(t), t);
+  engine.add_client(2, 2);
+  engine.apply(2, played(0), t);
+  ASSERT_EQ(engine.step(), 2);
+  std::vector<StudioEngine::Output> urgent;
+  engine.take_outputs(urgent, /*urgent_only=*/true);
+  ASSERT_EQ(urgent.size(), 1u);
+  EXPECT_EQ(urgent[0].id, 2u);
+  std::vector<StudioEngine::Output> rest;
+  engine.take_outputs(rest);
+  ASSERT_EQ(rest.size(), 1u);  // client 1's event of that step
+  EXPECT_EQ(rest[0].id, 1u);
+}
+
 TEST_F(StudioEngineTest, ReportedTimeCannotRunAheadOfTheWallClock) {
   StudioEngine engine(catalog_, {.lookahead = 0.5, .capacity = 2, .clock_slack = 0.5});
   engine.add_client(1, 3);
