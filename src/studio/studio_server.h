@@ -1,5 +1,6 @@
 // `performance_rnn serve`: one process, one port, HTTP and WebSocket (Boost.Beast on
-// Boost.Asio, one I/O thread) in front of one StudioEngine (its own generation thread).
+// Boost.Asio, one I/O thread) in front of StudioServerOptions::engines StudioEngines, each
+// on a generation thread of its own with its share of the clients.
 //
 // HTTP: GET/HEAD of the page's files from the web folder (resolve_static_file), the
 // samples folder under /samples/ when one is given, and /models.json; nothing else.
