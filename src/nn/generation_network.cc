@@ -51,18 +51,19 @@ std::string NetworkKernels::name() const {
 namespace {
 
 // A (rows × blocks·C) matrix in packed column order, value(row, column) (for int8 the q),
-// in `format`'s layout (step_kernels.h) with k_pairs = rows / 2 row pairs.
+// in `format`'s layout for groups of group_width units (step_kernels.h) with k_pairs =
+// rows / 2 row pairs.
 template <typename Value>
-std::vector<uint8_t> pack_matrix(WeightFormat format, int rows, int blocks, int columns,
-                                 Value value) {
+std::vector<uint8_t> pack_matrix(WeightFormat format, int group_width, int rows, int blocks,
+                                 int columns, Value value) {
   const int k_pairs = rows / 2, total = blocks * columns;
   std::vector<uint8_t> packed(static_cast<size_t>(rows) * total * weight_bytes(format), 0);
   for (int r = 0; r < rows; ++r) {
     for (int col = 0; col < total; ++col) {
       const float w = value(r, col);
       if (w == 0.0f) continue;
-      const size_t index =
-          packed_index(format, col / columns, k_pairs, columns, r / 2, r % 2, col % columns);
+      const size_t index = packed_index(format, group_width, col / columns, k_pairs, columns, r / 2,
+                                        r % 2, col % columns);
       switch (format) {
         case WeightFormat::kBf16: {
           const uint16_t v = bf16_from_float(w);
@@ -168,8 +169,9 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams,
     const TensorSpec& spec = params.lstm_kernel(l);
     const Int8Matrix int8 = int8_form(kernels_.weights, params, spec, stored_int8);
     layer.scale = packed_scales(int8, packed_gates, [&](int col) { return columns[col]; });
-    layer.packed =
-        pack_matrix(kernels_.weights, layer.rows, layer.padded / kBlock, 64, [&](int r, int col) {
+    layer.packed = pack_matrix(
+        kernels_.weights, fast_->group_width, layer.rows, layer.padded / kBlock, 64,
+        [&](int r, int col) {
           const int row = kernel_row(r), column = columns[col];
           return row < 0 || column < 0 ? 0.0f : packed_value(params, spec, int8, row, column);
         });
@@ -209,12 +211,13 @@ GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams,
   std::copy(biases.begin(), biases.end(), out_bias_.begin());
   const Int8Matrix int8 = int8_form(kernels_.weights, params, params.dense_weights(), stored_int8);
   out_scale_ = packed_scales(int8, padded_logits_, [&](int col) { return col < vocab ? col : -1; });
-  out_packed_ = pack_matrix(
-      kernels_.weights, top_padded, padded_logits_ / kBlock, kBlock, [&](int row, int column) {
-        return row < top && column < vocab
-                   ? packed_value(params, params.dense_weights(), int8, row, column)
-                   : 0.0f;
-      });
+  out_packed_ =
+      pack_matrix(kernels_.weights, fast_->group_width, top_padded, padded_logits_ / kBlock, kBlock,
+                  [&](int row, int column) {
+                    return row < top && column < vocab
+                               ? packed_value(params, params.dense_weights(), int8, row, column)
+                               : 0.0f;
+                  });
   top_x_.assign(static_cast<size_t>(max_streams) * top_padded * input_bytes_, 0);
   padded_out_.assign(static_cast<size_t>(max_streams) * padded_logits_, 0.0f);
 }

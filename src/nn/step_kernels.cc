@@ -29,11 +29,15 @@ size_t weight_bytes(WeightFormat format) {
 
 size_t input_bytes(WeightFormat format) { return format == WeightFormat::kBf16 ? 2 : 4; }
 
-size_t packed_index(WeightFormat format, int block, int k_pairs, int columns, int kp, int e,
-                    int column) {
-  const size_t pair_row = static_cast<size_t>(block) * k_pairs + kp;
-  if (format == WeightFormat::kBf16) return (pair_row * columns + column) * 2 + e;
-  return (pair_row * 2 + e) * columns + column;
+size_t packed_index(WeightFormat format, int group_width, int block, int k_pairs, int columns,
+                    int kp, int e, int column) {
+  const int groups = 16 / group_width, gate = column / 16, unit = column % 16;
+  const int group = unit / group_width, lane = unit % group_width;
+  const size_t pair_row = (static_cast<size_t>(block) * groups + group) * k_pairs + kp;
+  const size_t group_columns = static_cast<size_t>(columns) / groups;  // G · W
+  const size_t in_row = static_cast<size_t>(gate) * group_width + lane;
+  if (format == WeightFormat::kBf16) return (pair_row * group_columns + in_row) * 2 + e;
+  return (pair_row * 2 + e) * group_columns + in_row;
 }
 
 ProductArgs stream_range(const ProductArgs& a, int first, int count, size_t input_bytes) {

@@ -4,9 +4,12 @@
 //
 // Packed layouts, for column blocks of C columns (LSTM layer: C = 64, the i, j, f, o columns
 // of 16 units: i0..15 j0..15 f0..15 o0..15; dense layer: C = 16 logits), product rows k in
-// pairs kp = k / 2, e = k % 2:
-//   bf16 (uint16): [blocks][K/2][C][2]   (pairs interleaved, what vdpbf16ps reads)
-//   fp32 (float) and int8 (int8_t): [blocks][K/2][2][C]
+// pairs kp = k / 2, e = k % 2. Each block is stored as 16 / W groups of W units (W: the
+// kernels' group_width, one vector of fp32 lanes), each group with all its rows, so that a
+// tile's weights are one contiguous run; for a group, G = C / 16 gates of W columns:
+//   bf16 (uint16): [blocks][16/W][K/2][G][W][2]   (pairs interleaved, what vdpbf16ps reads)
+//   fp32 (float) and int8 (int8_t): [blocks][16/W][K/2][2][G][W]
+// With W = 16 a block is [K/2][C][2] (bf16) or [K/2][2][C].
 // int8 weights come with one fp32 scale per packed column (w = scale · q). Product inputs
 // x (and the epilogue's copies of h') are bf16 for bf16 weights and fp32 otherwise, (B, K)
 // with K even. Without AVX512-BF16 the bf16 weights and inputs are widened to fp32 in
@@ -31,10 +34,10 @@ WeightFormat parse_weight_format(const std::string& text, const std::string& sou
 // Bytes of one stored weight / of one product input value.
 size_t weight_bytes(WeightFormat format);
 size_t input_bytes(WeightFormat format);
-// Index of weight (kp, e, column) of `block` in a packed matrix of k_pairs row pairs and
-// `columns` columns per block.
-size_t packed_index(WeightFormat format, int block, int k_pairs, int columns, int kp, int e,
-                    int column);
+// Index of weight (kp, e, column) of `block` in a packed matrix of k_pairs row pairs,
+// `columns` columns per block and groups of group_width units.
+size_t packed_index(WeightFormat format, int group_width, int block, int k_pairs, int columns,
+                    int kp, int e, int column);
 
 // One product over streams [0, B): out = init + x · W over row pairs [k_begin, k_end).
 // init is (B, C·blocks) with row stride init_stride (0 to share one row). LSTM cell
@@ -83,6 +86,8 @@ struct GatherArgs {
 };
 
 struct StepKernels {
+  // W of the packed layouts: units per group (16 for AVX-512, 8 for AVX2, 4 for baseline).
+  int group_width;
   // LSTM unit blocks [begin, end): the product then c' = c·σ(f) + σ(i)·tanh(j),
   // h' = tanh(c')·σ(o) (forget bias already in init).
   void (*lstm_blocks)(const ProductArgs& args, int block_begin, int block_end);

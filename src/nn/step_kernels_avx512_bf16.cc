@@ -211,8 +211,8 @@ void dense_blocks(const ProductArgs& a, int block_begin, int block_end) {
 }  // namespace
 
 const StepKernels& avx512_bf16_step_kernels() {
-  static constexpr StepKernels kTable = {lstm_blocks, gate_blocks, dense_blocks, to_bf16,
-                                         avx512_gather_inputs};
+  static constexpr StepKernels kTable = {16,           lstm_blocks, gate_blocks,
+                                         dense_blocks, to_bf16,     avx512_gather_inputs};
   return kTable;
 }
 

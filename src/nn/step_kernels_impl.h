@@ -181,8 +181,8 @@ inline VT tanh_v(VT x) {
   return V::sub(V::mul(V::set1(2.0f), sigmoid_v(V::mul(V::set1(2.0f), x))), V::set1(1.0f));
 }
 
-// Weight storage: how a tile reads L columns of row pair kp (even and odd row), and the
-// input type.
+// Weight storage: how a tile reads L columns of row pair kp (even and odd row) of its
+// group, and the input type.
 template <WeightFormat F>
 struct Storage;
 
@@ -191,7 +191,8 @@ struct Storage<WeightFormat::kBf16> {
   using W = uint16_t;
   using X = uint16_t;
   static constexpr bool kScaled = false;
-  // `w` points at column 0 of the tile's pair row; `column` is the column in the block.
+  // `w` points at column 0 of the group's pair row (`columns` wide); `column` is the column
+  // in that row.
   static void load(const W* w, int /*columns*/, int column, VT& even, VT& odd) {
     even = V::bf16_even(w + 2 * column);
     odd = V::bf16_odd(w + 2 * column);
@@ -248,9 +249,10 @@ void tile(const ProductArgs& a, int group) {
   using S = Storage<F>;
   constexpr int kColumns = NG * 16;
   constexpr int kGroupsPerBlock = 16 / L;
+  constexpr int kGroupColumns = NG * L;  // of one pair row of a group
   const auto* w = static_cast<const typename S::W*>(a.w);
   const auto* x = static_cast<const typename S::X*>(a.x);
-  const size_t block_stride = static_cast<size_t>(a.k_pairs) * 2 * kColumns;
+  const size_t group_stride = static_cast<size_t>(a.k_pairs) * 2 * kGroupColumns;
   int block[UG], column[UG];  // per group: its block and first column in the block (gate 0)
   for (int u = 0; u < UG; ++u) {
     block[u] = (group + u) / kGroupsPerBlock;
@@ -274,11 +276,11 @@ void tile(const ProductArgs& a, int group) {
     }
 #pragma GCC unroll 32
     for (int u = 0; u < UG; ++u) {
-      const auto* wk = w + block[u] * block_stride + static_cast<size_t>(kp) * 2 * kColumns;
+      const auto* wk = w + (group + u) * group_stride + static_cast<size_t>(kp) * 2 * kGroupColumns;
 #pragma GCC unroll 32
       for (int g = 0; g < NG; ++g) {
         VT even, odd;
-        S::load(wk, kColumns, g * 16 + column[u], even, odd);
+        S::load(wk, kGroupColumns, g * L, even, odd);
 #pragma GCC unroll 32
         for (int b = 0; b < NB; ++b) {
           acc[b][u][g] = V::fma(even, x0[b], acc[b][u][g]);
@@ -405,8 +407,8 @@ void gather_inputs(const GatherArgs& a, int first, int end) {
 }
 
 template <WeightFormat F>
-constexpr StepKernels kTable = {lstm_blocks<F>, gate_blocks<F>, dense_blocks<F>, to_input<F>,
-                                gather_inputs};
+constexpr StepKernels kTable = {L,           lstm_blocks<F>, gate_blocks<F>, dense_blocks<F>,
+                                to_input<F>, gather_inputs};
 
 // This translation unit's kernels for `format` (what each <isa>_step_kernels returns).
 const StepKernels& kernels_for(WeightFormat format) {
