@@ -38,6 +38,7 @@ struct StudioEngine::Client {
   std::bitset<128> sounding;
   Output out;
   bool moved = false;     // out holds something to send
+  bool started = false;   // something was sent (a new stream waits for kUrgentSeconds)
   bool answer = false;    // the next step generates an event, credit or not
   bool answered = false;  // the last step generated the answer
   bool needs_events() const { return generated < limit || answer; }
@@ -161,6 +162,7 @@ void StudioEngine::close_output(Client& c) {
   c.out.model = c.model;
   c.out.until = static_cast<double>(c.generated) / kStepsPerSecond;
   closed_.push_back(std::move(c.out));
+  c.started = true;
   c.out = Output{};
   c.moved = false;
 }
@@ -357,7 +359,8 @@ void StudioEngine::take_outputs(std::vector<Output>& out, bool urgent_only) {
   for (Output& o : closed_) out.push_back(std::move(o));
   closed_.clear();
   for (auto& [id, c] : clients_) {
-    if (urgent_only && !c->answered && !c->short_of_lead()) continue;
+    if (!c->started && c->short_of_lead()) continue;  // a new stream's first lead gathers
+    if (urgent_only && c->started && !c->answered && !c->short_of_lead()) continue;
     c->answered = false;
     close_output(*c);
   }

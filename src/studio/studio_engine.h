@@ -91,12 +91,14 @@ class StudioEngine {
     std::vector<StudioNote> notes;
   };
   // Moves out what was generated since the last call, one Output per client and seq;
-  // clients with nothing new are left out. The Output that first carries a new seq is
+  // clients with nothing new are left out, and so is a new stream until it has
+  // kUrgentSeconds generated past what it played (a player that starts on its first
+  // events has that much in hand). The Output that first carries a new seq is
   // the change's acknowledgement: it holds the answer (the first event generated under
   // the change), or, for a client past the answer bound, nothing yet.
-  // urgent_only: only the clients whose answer the last step generated or whose stream is
-  // less than kUrgentSeconds past what they played (to send them at once, while the
-  // others' events gather).
+  // urgent_only: only the clients whose answer the last step generated, whose stream is
+  // less than kUrgentSeconds past what they played, or whose first output this is (to send
+  // them at once, while the others' events gather).
   void take_outputs(std::vector<Output>& out, bool urgent_only = false);
   // Whether some client waits for its answer (the next step() generates it).
   bool answers_pending() const;
