@@ -264,6 +264,7 @@ int benchmark_studio_load(int argc, char** argv) {
     connected += c->messages > 0;
     if (first_error.empty() && !c->last_error.empty() && c->errors) first_error = c->last_error;
   }
+  std::sort(first_underruns.begin(), first_underruns.end());
   const nlohmann::json out = {
       {"benchmark", "studio_load"},
       {"clients", clients},
@@ -282,8 +283,7 @@ int benchmark_studio_load(int argc, char** argv) {
       {"min_lookahead_after_1s", never_played == clients ? 0.0 : min_late_lookahead},
       // When each underrunning client first underran (seconds since the benchmark began,
       // ascending): one moment for many clients is a stall of the server.
-      {"first_underrun_s",
-       (std::sort(first_underruns.begin(), first_underruns.end()), first_underruns)},
+      {"first_underrun_s", first_underruns},
       {"control_latency_ms",
        {{"count", latencies.size()},
         {"p50", percentile(latencies, 0.5)},

@@ -1,7 +1,5 @@
 // `performance_rnn serve`: the studio (src/studio/studio_server.h), the page in web/ and
-// live streams for every browser tab from one batched engine.
-#include <omp.h>
-
+// live streams for every browser tab from batched engines, one per CPU.
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -81,8 +79,6 @@ int serve_body(int argc, char** argv) {
   }
   if (engine.threads < 0 || engine.threads > 64) throw UsageError("--threads: 0 to 64");
   if (options.engines < 0 || options.engines > 64) throw UsageError("--engines: 0 to 64");
-  if (options.engines == 0) options.engines = omp_get_num_procs();
-  if (options.engines > 1 && engine.threads == 0) engine.threads = 1;
   options.seed = static_cast<uint64_t>(seed);
   options.allowed_origins = split_list(allow_origin);
   if (options.web_dir.empty()) options.web_dir = default_web_dir();

@@ -359,8 +359,9 @@ void StudioEngine::take_outputs(std::vector<Output>& out, bool urgent_only) {
   for (Output& o : closed_) out.push_back(std::move(o));
   closed_.clear();
   for (auto& [id, c] : clients_) {
-    if (!c->started && c->short_of_lead()) continue;  // a new stream's first lead gathers
-    if (urgent_only && c->started && !c->answered && !c->short_of_lead()) continue;
+    const bool short_of_lead = c->short_of_lead();
+    if (!c->started && short_of_lead) continue;  // a new stream's first lead gathers
+    if (urgent_only && c->started && !c->answered && !short_of_lead) continue;
     c->answered = false;
     close_output(*c);
   }

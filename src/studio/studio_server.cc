@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <omp.h>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -476,7 +477,9 @@ StudioServer::Impl::Impl(StudioServerOptions o, const ModelCatalog& c,
     throw InputError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                      ": " + error.message());
   }
-  const int count = std::clamp(options.engines, 1, options.max_clients);
+  const int count = std::clamp(options.engines > 0 ? options.engines : omp_get_num_procs(), 1,
+                               options.max_clients);
+  if (count > 1 && engine_options.threads == 0) engine_options.threads = 1;
   // A join goes to the engine with the fewest clients, which has fewer than
   // max_clients / count of them.
   engine_options.capacity = (options.max_clients + count - 1) / count;

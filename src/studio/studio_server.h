@@ -38,7 +38,9 @@ struct StudioServerOptions {
   double idle_timeout = 60;    // seconds
   size_t max_queue_bytes = 256 * 1024;
   uint64_t seed = 0;  // 0: random seeds per client
-  // Generation threads, each a StudioEngine of its own for its share of the clients.
+  // Generation threads, each a StudioEngine of its own for its share of the clients; 0:
+  // one per CPU. With several, a network step runs on one thread unless the engine
+  // options' threads say otherwise (the engines already share the cores).
   int engines = 1;
 };
 
