@@ -49,14 +49,17 @@ bool is_loopback_name(const std::string& host) {
 // The generation thread: joins, leaves and messages in; engine steps; outputs out (encoded
 // and sent by the I/O thread, so this thread only steps the network).
 //
-// Steps come in rounds: a round steps until nobody needs events, all who need them in each
-// step's batch. A new round starts kBatchWindow after the last one ended, so that the
-// credit reports arriving meanwhile (each client's, every 50 ms) make large batches rather
-// than many small ones. Between rounds, when a change (controls, reset, prime) arrives, the
-// urgent clients are stepped at once (StudioEngine::step(urgent_only): a pending answer, or
-// less than 0.15 s generated past the played time, as for a stream just begun) and their
-// events sent after every step (a player may start on the first of them); the others keep
-// gathering credit for the next round. Messages that arrive during a round are applied
+// Steps come in rounds: a round steps until nobody needs events. Each step's batch is the
+// urgent clients (StudioEngine::step(urgent_only): a pending answer, or less than 0.15 s
+// generated past the played time, as for a stream just begun or one about to run dry) when
+// there are any, else all who need events: when an engine is overloaded, the streams
+// nearest to running dry get the short steps of a small batch rather than waiting on the
+// long steps of a large one. A new round starts kBatchWindow after the last one ended, so
+// that the credit reports arriving meanwhile (each client's, every 50 ms) make large
+// batches rather than many small ones. Between rounds the mail is read at least every
+// kUrgentPoll, and at once when a change (controls, reset, prime) arrives; the urgent
+// clients are then stepped at once and their events sent after every step (a player may
+// start on the first of them); the others keep gathering credit for the next round. Messages that arrive during a round are applied
 // between its steps; the answers and the streams short of lead (StudioEngine::take_outputs
 // urgent_only) are sent after every step, the others' events every kFlushEvery of
 // stepping and at the round's end.
@@ -97,6 +100,7 @@ class EngineThread {
  private:
   static constexpr auto kBatchWindow = std::chrono::milliseconds(40);
   static constexpr auto kFlushEvery = std::chrono::milliseconds(10);
+  static constexpr auto kUrgentPoll = std::chrono::milliseconds(10);
   using Clock = std::chrono::steady_clock;
 
   struct Join {
@@ -139,10 +143,15 @@ class EngineThread {
     engine_.take_outputs(outputs, urgent_only);
     if (!outputs.empty()) deliver_(std::move(outputs));
   }
+  // The urgent clients if there are any, else all who need events.
+  int step_urgent_first() {
+    const int urgent = engine_.step(/*urgent_only=*/true);
+    return urgent > 0 ? urgent : engine_.step();
+  }
   void loop() {
     Clock::time_point next_round = Clock::now();
     while (true) {
-      if (!take_mail(next_round)) return;
+      if (!take_mail(std::min(next_round, Clock::now() + kUrgentPoll))) return;
       if (Clock::now() < next_round) {
         while (engine_.step(/*urgent_only=*/true) > 0) flush(false);
         continue;
@@ -150,7 +159,7 @@ class EngineThread {
       Clock::time_point flushed = Clock::now();
       const Clock::time_point round_start = flushed;
       ++rounds_;
-      while (engine_.step() > 0) {
+      while (step_urgent_first() > 0) {
         flush(true);
         if (has_mail_.load(std::memory_order_acquire) && !take_mail({})) return;
         if (Clock::now() - flushed >= kFlushEvery) {
