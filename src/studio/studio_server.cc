@@ -59,10 +59,11 @@ bool is_loopback_name(const std::string& host) {
 // batches rather than many small ones. Between rounds the mail is read at least every
 // kUrgentPoll, and at once when a change (controls, reset, prime) arrives; the urgent
 // clients are then stepped at once and their events sent after every step (a player may
-// start on the first of them); the others keep gathering credit for the next round. Messages that arrive during a round are applied
-// between its steps; the answers and the streams short of lead (StudioEngine::take_outputs
-// urgent_only) are sent after every step, the others' events every kFlushEvery of
-// stepping and at the round's end.
+// start on the first of them); the others keep gathering credit for the next round.
+// Messages that arrive during a round are applied between its steps; the answers and the
+// streams short of lead (StudioEngine::take_outputs urgent_only) are sent after every
+// step, the others' events (each with more than 0.15 s in hand) every kFlushEvery of
+// stepping and at the round's end: fewer, larger messages.
 //
 // A server runs several of these (StudioServerOptions::engines), each with its own
 // clients and network, so that no step waits for another thread.
@@ -99,7 +100,7 @@ class EngineThread {
 
  private:
   static constexpr auto kBatchWindow = std::chrono::milliseconds(40);
-  static constexpr auto kFlushEvery = std::chrono::milliseconds(10);
+  static constexpr auto kFlushEvery = std::chrono::milliseconds(40);
   static constexpr auto kUrgentPoll = std::chrono::milliseconds(10);
   using Clock = std::chrono::steady_clock;
 
