@@ -9,22 +9,11 @@
 #include <utility>
 
 #include "base/error.h"
-#include "nn/bf16.h"
 
 namespace prnn {
 namespace {
 
-constexpr int kBlock = 16;  // units per block (one AVX-512 register of fp32)
-
-int round_up(int n, int m) { return (n + m - 1) / m * m; }
-
-// Packed column (block, gate, lane) of 4Hp ↔ Magenta column gate·H + unit, or -1 (padding).
-int magenta_column(int packed_column, int hidden) {
-  int block = packed_column / 64, gate = (packed_column % 64) / kBlock,
-      lane = packed_column % kBlock;
-  int unit = block * kBlock + lane;
-  return unit < hidden ? gate * hidden + unit : -1;
-}
+constexpr int kBlock = GenerationWeights::kBlock;
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
@@ -40,198 +29,52 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-NetworkKernels NetworkKernels::fast(WeightFormat weights) {
-  return {false, selected_isa(), weights};
-}
-
-std::string NetworkKernels::name() const {
-  return std::string(reference ? "reference" : isa_name(isa)) + "/" + weight_format_name(weights);
-}
-
-namespace {
-
-// A (rows × blocks·C) matrix in packed column order, value(row, column) (for int8 the q),
-// in `format`'s layout for groups of group_width units (step_kernels.h) with k_pairs =
-// rows / 2 row pairs.
-template <typename Value>
-std::vector<uint8_t> pack_matrix(WeightFormat format, int group_width, int rows, int blocks,
-                                 int columns, Value value) {
-  const int k_pairs = rows / 2, total = blocks * columns;
-  std::vector<uint8_t> packed(static_cast<size_t>(rows) * total * weight_bytes(format), 0);
-  for (int r = 0; r < rows; ++r) {
-    for (int col = 0; col < total; ++col) {
-      const float w = value(r, col);
-      if (w == 0.0f) continue;
-      const size_t index = packed_index(format, group_width, col / columns, k_pairs, columns, r / 2,
-                                        r % 2, col % columns);
-      switch (format) {
-        case WeightFormat::kBf16: {
-          const uint16_t v = bf16_from_float(w);
-          std::memcpy(&packed[index * 2], &v, 2);
-          break;
-        }
-        case WeightFormat::kFp32:
-          std::memcpy(&packed[index * 4], &w, 4);
-          break;
-        case WeightFormat::kInt8:
-          packed[index] = static_cast<uint8_t>(static_cast<int8_t>(w));
-          break;
-      }
-    }
-  }
-  return packed;
-}
-
-// The int8 form of arena tensor `spec` for int8 weights (the stored one of that name when
-// there is one, else quantized now, int8_weights.h), or an empty matrix for other formats.
-Int8Matrix int8_form(WeightFormat format, const ParamArena& params, const TensorSpec& spec,
-                     std::span<const Int8Matrix> stored) {
-  if (format != WeightFormat::kInt8) return {};
-  const int first_row = int8_first_row(params, spec);
-  for (const Int8Matrix& m : stored) {
-    if (m.name != spec.name) continue;
-    PRNN_CHECK(m.first_row == first_row && m.rows == spec.rows && m.cols == spec.cols);
-    return m;
-  }
-  return quantize_columns(spec.name, params.view(spec), spec.rows, spec.cols, first_row);
-}
-
-// Weight (row, column) of `spec` as the packed matrix holds it: its q when `int8` is not
-// empty, else its value.
-float packed_value(const ParamArena& params, const TensorSpec& spec, const Int8Matrix& int8,
-                   int row, int column) {
-  if (int8.q.empty()) return params.view(spec)[static_cast<size_t>(row) * spec.cols + column];
-  return int8.q[static_cast<size_t>(row - int8.first_row) * spec.cols + column];
-}
-
-// The scales of packed columns [0, packed) for int8 (column_of(packed column): the
-// matrix column, or -1 for padding, scale 0); empty for other formats.
-template <typename ColumnOf>
-std::vector<float> packed_scales(const Int8Matrix& int8, int packed, ColumnOf column_of) {
-  std::vector<float> scale;
-  if (int8.q.empty()) return scale;
-  scale.assign(packed, 0.0f);
-  for (int col = 0; col < packed; ++col) {
-    if (const int column = column_of(col); column >= 0) scale[col] = int8.scale[column];
-  }
-  return scale;
-}
-
-}  // namespace
-
 GenerationNetwork::GenerationNetwork(const ParamArena& params, int max_streams,
                                      NetworkKernels kernels,
                                      std::span<const Int8Matrix> stored_int8, float forget_bias)
-    : shape_(params.shape()),
-      max_streams_(max_streams),
-      kernels_(kernels),
-      forget_bias_(forget_bias) {
+    : GenerationNetwork(
+          std::make_shared<const GenerationWeights>(params, kernels, stored_int8, forget_bias),
+          max_streams) {}
+
+GenerationNetwork::GenerationNetwork(std::shared_ptr<const GenerationWeights> weights,
+                                     int max_streams)
+    : weights_(std::move(weights)),
+      shape_(weights_->shape),
+      kernels_(weights_->kernels),
+      max_streams_(max_streams) {
   PRNN_CHECK(max_streams >= 1);
   if (!kernels_.reference) {
     fast_ = &step_kernels(kernels_.isa, kernels_.weights);
     input_bytes_ = input_bytes(kernels_.weights);
   }
-  for (int k = 0, offset = shape_.input.dense_size; k < shape_.input.num_groups(); ++k) {
-    group_offset_.push_back(offset);
-    offset += shape_.input.onehot_sizes[k];
-  }
-  const int num_layers = shape_.num_layers();
-  layers_.resize(num_layers);
-  for (int l = 0; l < num_layers; ++l) {
+  layers_.resize(shape_.num_layers());
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const GenerationWeights::Layer& w = weights_->layers[l];
     Layer& layer = layers_[l];
-    const int hidden = shape_.layer_sizes[l];
-    const int inputs = shape_.layer_input_size(l);
-    layer.hidden = hidden;
-    layer.padded = round_up(hidden, kBlock);
-    const int below = l == 0 ? 0 : layers_[l - 1].padded;
-    layer.rows = below + layer.padded;
+    layer.w = &w;
+    layer.hidden = w.hidden;
+    layer.padded = w.padded;
+    layer.rows = w.rows;
     layer.c.assign(static_cast<size_t>(max_streams) * layer.padded, 0.0f);
     layer.h.assign(layer.c.size(), 0.0f);
-    std::span<const float> kernel = params.view(params.lstm_kernel(l));
-    std::span<const float> bias = params.view(params.lstm_bias(l));
-    const int gates = 4 * hidden, packed_gates = 4 * layer.padded;
-    if (kernels_.reference) {
-      layer.kernel.assign(kernel.begin(), kernel.end());
-      layer.bias.assign(bias.begin(), bias.end());
-      continue;
-    }
-    // Product row r → Magenta kernel row, or -1 for a padding row.
-    auto kernel_row = [&](int r) {
-      if (l > 0 && r < below) return r < layers_[l - 1].hidden ? r : -1;
-      int unit = r - below;
-      return unit < hidden ? inputs + unit : -1;
-    };
-    auto weight = [&](int row, int column) {
-      return row < 0 || column < 0 ? 0.0f : kernel[static_cast<size_t>(row) * gates + column];
-    };
-    std::vector<int> columns(packed_gates);
-    for (int col = 0; col < packed_gates; ++col) columns[col] = magenta_column(col, hidden);
-    const TensorSpec& spec = params.lstm_kernel(l);
-    const Int8Matrix int8 = int8_form(kernels_.weights, params, spec, stored_int8);
-    layer.scale = packed_scales(int8, packed_gates, [&](int col) { return columns[col]; });
-    layer.packed = pack_matrix(
-        kernels_.weights, fast_->group_width, layer.rows, layer.padded / kBlock, 64,
-        [&](int r, int col) {
-          const int row = kernel_row(r), column = columns[col];
-          return row < 0 || column < 0 ? 0.0f : packed_value(params, spec, int8, row, column);
-        });
-    layer.gate_bias.assign(packed_gates, 0.0f);
-    for (int col = 0; col < packed_gates; ++col) {
-      int column = magenta_column(col, hidden);
-      if (column >= 0)
-        layer.gate_bias[col] = bias[column] + (column / hidden == 2 ? forget_bias : 0);
-    }
-    if (l == 0) {
-      layer.input_rows.assign(static_cast<size_t>(inputs) * packed_gates, 0.0f);
-      for (int r = 0; r < inputs; ++r)
-        for (int col = 0; col < packed_gates; ++col)
-          layer.input_rows[static_cast<size_t>(r) * packed_gates + col] =
-              weight(r, magenta_column(col, hidden));
-      layer.init.assign(static_cast<size_t>(max_streams) * packed_gates, 0.0f);
-    }
+    if (kernels_.reference) continue;
+    if (l == 0) layer.init.assign(static_cast<size_t>(max_streams) * 4 * layer.padded, 0.0f);
     layer.x.assign(2 * static_cast<size_t>(max_streams) * layer.rows * input_bytes_, 0);
   }
-
   int widest = 0;
   for (const Layer& layer : layers_) widest = std::max(widest, layer.padded);
   reorder_scratch_.assign(static_cast<size_t>(max_streams) * widest, 0.0f);
   sequence_width_ = widest;
-  const int top = shape_.top_size(), vocab = shape_.num_logits();
-  std::span<const float> weights = params.view(params.dense_weights());
-  std::span<const float> biases = params.view(params.dense_biases());
-  logits_.assign(static_cast<size_t>(max_streams) * vocab, 0.0f);
-  if (kernels_.reference) {
-    out_weights_.assign(weights.begin(), weights.end());
-    out_bias_.assign(biases.begin(), biases.end());
-    return;
-  }
-  const int top_padded = layers_.back().padded;
-  padded_logits_ = round_up(vocab, kBlock);
-  out_bias_.assign(padded_logits_, 0.0f);
-  std::copy(biases.begin(), biases.end(), out_bias_.begin());
-  const Int8Matrix int8 = int8_form(kernels_.weights, params, params.dense_weights(), stored_int8);
-  out_scale_ = packed_scales(int8, padded_logits_, [&](int col) { return col < vocab ? col : -1; });
-  out_packed_ =
-      pack_matrix(kernels_.weights, fast_->group_width, top_padded, padded_logits_ / kBlock, kBlock,
-                  [&](int row, int column) {
-                    return row < top && column < vocab
-                               ? packed_value(params, params.dense_weights(), int8, row, column)
-                               : 0.0f;
-                  });
-  top_x_.assign(static_cast<size_t>(max_streams) * top_padded * input_bytes_, 0);
+  logits_.assign(static_cast<size_t>(max_streams) * shape_.num_logits(), 0.0f);
+  if (kernels_.reference) return;
+  padded_logits_ = weights_->padded_logits;
+  top_x_.assign(static_cast<size_t>(max_streams) * layers_.back().padded * input_bytes_, 0);
   padded_out_.assign(static_cast<size_t>(max_streams) * padded_logits_, 0.0f);
 }
 
 GenerationNetwork::~GenerationNetwork() = default;
 
-size_t GenerationNetwork::weight_bytes() const {
-  size_t bytes = 0;
-  for (const Layer& layer : layers_) {
-    bytes += layer.packed.size() + (layer.input_rows.size() + layer.scale.size()) * 4 +
-             layer.kernel.size() * 4;
-  }
-  return bytes + out_packed_.size() + (out_scale_.size() + out_weights_.size()) * 4;
-}
+size_t GenerationNetwork::weight_bytes() const { return weights_->bytes(); }
 
 void GenerationNetwork::reset() {
   stale_from_ = 0;
@@ -395,7 +238,7 @@ ProductArgs GenerationNetwork::step_args(int l, int num_streams) {
   Layer& layer = layers_[l];
   ProductArgs args =
       l == 0 ? recurrent_args(l, num_streams, layer.init.data(), 4 * layer.padded, parity_)
-             : recurrent_args(l, num_streams, layer.gate_bias.data(), 0, parity_);
+             : recurrent_args(l, num_streams, layer.w->gate_bias.data(), 0, parity_);
   const int below = layer.rows - layer.padded;
   args.h_out[0] = input_at(layer_x(layer, parity_ ^ 1), below);
   args.h_out_stride[0] = layer.rows;
@@ -454,14 +297,14 @@ void GenerationNetwork::gather_inputs(int rows, const int32_t* onehot, const flo
     for (int k = 0; k < groups; ++k)
       PRNN_CHECK(onehot[static_cast<size_t>(b) * groups + k] < input.onehot_sizes[k]);
   GatherArgs args;
-  args.bias = layers_[0].gate_bias.data();
-  args.table = layers_[0].input_rows.data();
+  args.bias = layers_[0].w->gate_bias.data();
+  args.table = layers_[0].w->input_rows.data();
   args.width = 4 * layers_[0].padded;
   args.rows = rows;
   args.dense = dense;
   args.dense_size = input.dense_size;
   args.onehot = onehot;
-  args.group_offset = group_offset_.data();
+  args.group_offset = weights_->group_offset.data();
   args.groups = groups;
   args.out = gates;
   fast_->gather_inputs(args, first_column, end_column);
@@ -479,8 +322,8 @@ ProductArgs GenerationNetwork::recurrent_args(int l, int num_streams, const floa
                                               int init_stride, int parity) {
   Layer& layer = layers_[l];
   ProductArgs args;
-  args.w = layer.packed.data();
-  args.scale = layer.scale.data();
+  args.w = layer.w->packed.data();
+  args.scale = layer.w->scale.data();
   args.k_pairs = layer.rows / 2;
   args.k_end = layer.rows / 2;
   args.num_streams = num_streams;
@@ -508,13 +351,13 @@ void GenerationNetwork::reserve_prime_rows(int rows) {
 
 ProductArgs GenerationNetwork::dense_args(int num_streams, const void* top_h, int x_stride) {
   ProductArgs args;
-  args.w = out_packed_.data();
-  args.scale = out_scale_.data();
+  args.w = weights_->out_packed.data();
+  args.scale = weights_->out_scale.data();
   args.k_pairs = args.k_end = layers_.back().padded / 2;
   args.num_streams = num_streams;
   args.x = top_h;
   args.x_stride = x_stride;
-  args.init = out_bias_.data();
+  args.init = weights_->out_bias.data();
   args.gates = padded_out_.data();
   args.gates_stride = padded_logits_;
   return args;
@@ -552,14 +395,14 @@ void GenerationNetwork::prime_chunk_fast(int num_streams, int steps, const int32
     const int stride = 4 * layer.padded;
     if (l > 0) {  // input projection of all rows: (T·B, Hp below) · (Hp below, 4 Hp)
       ProductArgs args;
-      args.w = layer.packed.data();
-      args.scale = layer.scale.data();
+      args.w = layer.w->packed.data();
+      args.scale = layer.w->scale.data();
       args.k_pairs = layer.rows / 2;
       args.k_end = below / 2;
       args.num_streams = rows;
       args.x = prime_x_.data();
       args.x_stride = sequence_width_;
-      args.init = layer.gate_bias.data();
+      args.init = layer.w->gate_bias.data();
       args.gates = prime_gates_.data();
       args.gates_stride = stride;
       for_blocks(layer.padded / kBlock, 1,
@@ -615,26 +458,26 @@ void GenerationNetwork::prime_chunk_fp32(int num_streams, int steps, const int32
     const int hidden = layer.hidden, gates = 4 * hidden, inputs = shape_.layer_input_size(l);
     for (int r = 0; r < rows; ++r) {  // input projection of every row
       float* g = &prime_gates_[static_cast<size_t>(r) * gates];
-      std::copy(layer.bias.begin(), layer.bias.end(), g);
+      std::copy(layer.w->bias.begin(), layer.w->bias.end(), g);
       if (l > 0) {
         accumulate_rows(&prime_h_[static_cast<size_t>(r) * sequence_width_], inputs,
-                        layer.kernel.data(), gates, g);
+                        layer.w->kernel.data(), gates, g);
         continue;
       }
       accumulate_rows(&dense[static_cast<size_t>(r) * input.dense_size], input.dense_size,
-                      layer.kernel.data(), gates, g);
+                      layer.w->kernel.data(), gates, g);
       for (int k = 0, offset = input.dense_size; k < input.num_groups(); ++k) {
         const int index = onehot[static_cast<size_t>(r) * input.num_groups() + k];
         PRNN_CHECK(index < input.onehot_sizes[k]);
         if (index >= 0) {
           const float one = 1.0f;
-          accumulate_rows(&one, 1, &layer.kernel[static_cast<size_t>(offset + index) * gates],
+          accumulate_rows(&one, 1, &layer.w->kernel[static_cast<size_t>(offset + index) * gates],
                           gates, g);
         }
         offset += input.onehot_sizes[k];
       }
     }
-    const float* recurrent = &layer.kernel[static_cast<size_t>(inputs) * gates];
+    const float* recurrent = &layer.w->kernel[static_cast<size_t>(inputs) * gates];
     for (int r = 0; r < rows; ++r) {  // row r = step r / B of stream r % B
       const int b = r % num_streams;
       float* g = &prime_gates_[static_cast<size_t>(r) * gates];
@@ -643,7 +486,7 @@ void GenerationNetwork::prime_chunk_fp32(int num_streams, int steps, const int32
       accumulate_rows(h, hidden, recurrent, gates, g);
       for (int u = 0; u < hidden; ++u) {
         const float i = g[u], j = g[hidden + u], f = g[2 * hidden + u], o = g[3 * hidden + u];
-        c[u] = c[u] * sigmoid(f + forget_bias_) + sigmoid(i) * std::tanh(j);
+        c[u] = c[u] * sigmoid(f + weights_->forget_bias) + sigmoid(i) * std::tanh(j);
         h[u] = std::tanh(c[u]) * sigmoid(o);
       }
       std::copy_n(h, hidden, &prime_h_[static_cast<size_t>(r) * sequence_width_]);
@@ -653,9 +496,9 @@ void GenerationNetwork::prime_chunk_fp32(int num_streams, int steps, const int32
   const int vocab = shape_.num_logits(), top = layers_.back().hidden;
   for (int r = first_logit_row; r < rows; ++r) {
     float* out = &logits[static_cast<size_t>(r - first_logit_row) * vocab];
-    std::copy(out_bias_.begin(), out_bias_.end(), out);
-    accumulate_rows(&prime_h_[static_cast<size_t>(r) * sequence_width_], top, out_weights_.data(),
-                    vocab, out);
+    std::copy(weights_->out_bias.begin(), weights_->out_bias.end(), out);
+    accumulate_rows(&prime_h_[static_cast<size_t>(r) * sequence_width_], top,
+                    weights_->out_weights.data(), vocab, out);
   }
 }
 

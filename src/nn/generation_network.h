@@ -1,21 +1,16 @@
-// The network as generation runs it: B streams advanced one event at a time, with the
-// weights repacked once for fast matrix-vector products.
+// The network as generation runs it: B streams advanced one event at a time, over weights
+// packed once for fast matrix-vector products (GenerationWeights: the layout, the forget
+// bias). Each LSTM layer's product runs the cell update in its epilogue, which also writes
+// h' (in the product input type) straight into the next product inputs (its own layer's
+// for the next step, double-buffered by step parity, and the layer above's), so a step
+// converts nothing. Per-step work allocates nothing; all buffers are sized at construction
+// (prime()'s scratch at its first call).
 //
-// Weights: each LSTM layer's [input + recurrent] kernel is packed (bf16, fp32 or int8 with
-// per-column scales, see step_kernels.h and int8_weights.h) with the gate columns regrouped so that one 16-unit
-// block holds its i, j, f, o columns together and the cell update runs in the product's
-// epilogue; layer 0's input rows stay fp32 and are gathered (one-hot) or accumulated
-// (dense values). The forget bias (1.0, BasicLSTMCell's) is added at run time, as
-// Magenta does; the stored weights do not include it. The dense layer is packed the same
-// way. The epilogue also writes h' (in the product input type) straight into the next product inputs (its own
-// layer's for the next step, double-buffered by step parity, and the layer above's), so a
-// step converts nothing. Per-step work allocates nothing; all buffers are sized at
-// construction (prime()'s scratch at its first call).
-//
-// Ownership: the network copies what it needs from the ParamArena. Not thread-safe; with
-// more than one thread allowed a step is ONE OpenMP parallel region, each thread a fixed
-// share of every layer's unit blocks, a barrier after each layer (results do not depend
-// on the thread count).
+// Ownership: the network holds its weights through a shared_ptr to const (its own, or
+// shared with other networks) and owns its streams' state. Not thread-safe, but networks
+// sharing weights may step on different threads at once. With more than one thread
+// allowed, a step is ONE OpenMP parallel region, each thread a fixed share of every layer's
+// unit blocks, a barrier after each layer (results do not depend on the thread count).
 //
 // Letters (doc/design.md): B streams, L layers, H hidden units, G = 4H gates, I layer-0
 // input rows, D dense input values, O one-hot groups, K product rows, V logits.
@@ -27,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/generation_weights.h"
 #include "nn/int8_weights.h"
 #include "nn/isa.h"
 #include "nn/step_kernels.h"
@@ -36,35 +32,15 @@
 
 namespace prnn {
 
-// How a GenerationNetwork computes: the kernels of one instruction-set level over one weight
-// storage, or the reference twin (Magenta's formulas as plain fp32 loops on the unpacked
-// weights: the test oracle, never what a user runs).
-struct NetworkKernels {
-  bool reference = false;
-  Isa isa = Isa::kBaseline;
-  WeightFormat weights = WeightFormat::kBf16;
-
-  // The process's selected level (selected_isa()) with `weights`.
-  static NetworkKernels fast(WeightFormat weights = kDefaultWeights);
-  static NetworkKernels reference_twin() { return {true, Isa::kBaseline, WeightFormat::kFp32}; }
-  // "avx2/bf16", or "reference/fp32".
-  std::string name() const;
-
-  // The storage generation uses unless told otherwise.
-  static constexpr WeightFormat kDefaultWeights = WeightFormat::kBf16;
-};
-
 class GenerationNetwork {
  public:
-  // stored_int8: int8 weights kept with the model (an int8 model file), used as they are by
-  // int8 kernels instead of quantizing params at load (int8_weights.h); ignored by other
-  // kernels. Each must be the int8 form int8 generation uses of the params tensor it names
-  // (same shape, int8_first_row), holding values that dequantize to that tensor's; matrices
-  // without one are quantized from params. forget_bias: added to the f gate at run time
-  // (1.0 for Magenta's BasicLSTMCell). REQUIRES: cpu_supports(kernels.isa).
+  // Packs its own weights (GenerationWeights: stored_int8, forget_bias).
   GenerationNetwork(const ParamArena& params, int max_streams,
                     NetworkKernels kernels = NetworkKernels::fast(),
                     std::span<const Int8Matrix> stored_int8 = {}, float forget_bias = 1.0f);
+  // Shares `weights` (with any other network made from them); this network owns only its
+  // streams' state and scratch. REQUIRES: cpu_supports(weights->kernels.isa).
+  GenerationNetwork(std::shared_ptr<const GenerationWeights> weights, int max_streams);
   ~GenerationNetwork();
   GenerationNetwork(const GenerationNetwork&) = delete;
   GenerationNetwork& operator=(const GenerationNetwork&) = delete;
@@ -72,6 +48,7 @@ class GenerationNetwork {
   const NetworkShape& shape() const { return shape_; }
   int max_streams() const { return max_streams_; }
   const NetworkKernels& kernels() const { return kernels_; }
+  const std::shared_ptr<const GenerationWeights>& weights() const { return weights_; }
   // Bytes of packed weights (what a step reads).
   size_t weight_bytes() const;
 
@@ -115,16 +92,11 @@ class GenerationNetwork {
   std::span<const float> hidden_state(int layer, int stream) const;
 
  private:
+  // One layer's state for max_streams streams, and its weights.
   struct Layer {
-    int hidden = 0;                   // H
-    int padded = 0;                   // Hp: H rounded up to 16 units
-    int rows = 0;                     // K: product rows (layer 0: Hp; others: Hp below + Hp)
-    std::vector<uint8_t> packed;      // fast path, see step_kernels.h
-    std::vector<float> scale;         // int8: (4 Hp) per packed column
-    std::vector<float> gate_bias;     // (4 Hp) packed column order, forget bias included
-    std::vector<float> input_rows;    // layer 0: (I, 4 Hp) packed column order
-    std::vector<float> kernel, bias;  // reference twin: Magenta's [I + H, 4H] and [4H]
-    std::vector<float> c, h;          // (B, Hp)
+    const GenerationWeights::Layer* w = nullptr;
+    int hidden = 0, padded = 0, rows = 0;  // w's H, Hp, K
+    std::vector<float> c, h;               // (B, Hp)
     // Product inputs [h below | own h], (2, B, K) in the input type: parity p is read by
     // the step at parity p, which writes the own-h part of 1 − p.
     std::vector<uint8_t> x;
@@ -155,12 +127,12 @@ class GenerationNetwork {
   void prime_chunk_fp32(int num_streams, int steps, const int32_t* onehot, const float* dense,
                         float* logits, int first_logit_row);
 
-  NetworkShape shape_;
+  std::shared_ptr<const GenerationWeights> weights_;
+  const NetworkShape& shape_;      // weights_'s
+  const NetworkKernels& kernels_;  // weights_'s
   int max_streams_;
-  NetworkKernels kernels_;
   const StepKernels* fast_ = nullptr;  // null for the reference twin
   size_t input_bytes_ = 0;
-  float forget_bias_;
   int threads_ = 1;         // fixed count, or 0: chosen by the choosers below
   int active_threads_ = 1;  // of the operation running now
   ThreadChooser step_chooser_, prime_chooser_;
@@ -169,14 +141,7 @@ class GenerationNetwork {
   // outside step(), or a step advanced fewer streams): refreshed when next stepped.
   int stale_from_ = 0;
   std::vector<Layer> layers_;
-  std::vector<int> group_offset_;  // layer 0's first input row of each one-hot group
-  // Dense layer: packed weights over Vp = V rounded up to 16 columns, padded biases (and
-  // int8 scales); reference twin: Magenta's [H, V] weights.
-  std::vector<uint8_t> out_packed_;
-  std::vector<float> out_scale_;
-  std::vector<float> out_bias_;
-  std::vector<float> out_weights_;
-  int padded_logits_ = 0;
+  int padded_logits_ = 0;          // Vp
   std::vector<uint8_t> top_x_;     // (B, Hp top) product inputs
   std::vector<float> padded_out_;  // (B, Vp)
   std::vector<float> logits_;      // (B, V)

@@ -22,6 +22,14 @@ GenerationModel load_any(const std::string& path) {
 
 }  // namespace
 
+std::shared_ptr<const GenerationWeights> StudioModel::weights(const NetworkKernels& kernels) const {
+  std::lock_guard lock(mutex_);
+  std::shared_ptr<const GenerationWeights>& packed = weights_[kernels.name()];
+  if (!packed)
+    packed = std::make_shared<const GenerationWeights>(model.params, kernels, model.int8);
+  return packed;
+}
+
 ModelCatalog::ModelCatalog(const std::string& models_dir, const std::string& explicit_model) {
   std::vector<std::string> files;
   if (!models_dir.empty()) {
@@ -61,7 +69,7 @@ ModelCatalog::ModelCatalog(const std::string& models_dir, const std::string& exp
       return;
     }
     if (is_explicit) explicit_index = static_cast<int>(models_.size());
-    models_.push_back(std::make_unique<StudioModel>(StudioModel{name, std::move(model)}));
+    models_.push_back(std::make_unique<StudioModel>(name, std::move(model)));
   };
   if (!explicit_model.empty()) add(explicit_model, true);
   for (const std::string& file : files) add(file, false);

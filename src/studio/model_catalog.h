@@ -9,15 +9,19 @@
 // folder's file that cannot be played is listed as unplayable with the reason (and a
 // warning): a note-encoding model (one note per event, six softmax heads; the studio
 // streams event-encoded models only), or a file that does not load (the loader's error).
-// Loaded once at start; immutable afterwards; thread-safe to read.
+// Loaded once at start; immutable afterwards (but for each model's lazily packed weights);
+// thread-safe.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "model/generation_model.h"
 #include "model/shipped_models.h"
+#include "nn/generation_weights.h"
 
 namespace prnn {
 
@@ -26,10 +30,20 @@ struct UnplayableModel {
   std::string name, config, reason;  // config: empty when the file did not load
 };
 
-struct StudioModel {
-  std::string name;  // what the page shows and sends back
-  GenerationModel model;
+// One playable model. Its packed weights are built once per kernels, at the first call of
+// weights() (from any thread), and shared by every engine's network of this model.
+class StudioModel {
+ public:
+  StudioModel(std::string name, GenerationModel model)
+      : name(std::move(name)), model(std::move(model)) {}
+  const std::string name;  // what the page shows and sends back
+  const GenerationModel model;
   bool conditioned() const { return model.config->has_control_signals(); }
+  std::shared_ptr<const GenerationWeights> weights(const NetworkKernels& kernels) const;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, std::shared_ptr<const GenerationWeights>> weights_;  // by kernels
 };
 
 class ModelCatalog {

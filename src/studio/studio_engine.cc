@@ -54,7 +54,7 @@ struct StudioEngine::Lane {
       : model(m),
         config(*m.model.config),
         encoder(config),
-        network(m.model.params, capacity + 1, kernels, m.model.int8),
+        network(m.weights(kernels), capacity + 1),
         slots(capacity + 1, nullptr),
         onehot(static_cast<size_t>(capacity) * config.input_layout().num_groups()),
         dense(static_cast<size_t>(capacity) * config.input_layout().dense_size),
@@ -263,8 +263,7 @@ void StudioEngine::prime(Client& c, const std::vector<PrimerNote>& notes) {
   // All but the last event in one pass of the one-stream primer network; the last one is
   // the next input.
   if (!l.primer) {
-    l.primer = std::make_unique<GenerationNetwork>(l.model.model.params, 1, l.network.kernels(),
-                                                   l.model.model.int8);
+    l.primer = std::make_unique<GenerationNetwork>(l.network.weights(), 1);
   }
   const size_t steps = events.size() - 1, groups = l.config.input_layout().num_groups(),
                dense_size = l.config.input_layout().dense_size;

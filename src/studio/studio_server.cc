@@ -66,7 +66,8 @@ bool is_loopback_name(const std::string& host) {
 // stepping and at the round's end: fewer, larger messages.
 //
 // A server runs several of these (StudioServerOptions::engines), each with its own
-// clients and network, so that no step waits for another thread.
+// clients and networks (the networks of one model share its packed weights,
+// StudioModel::weights), so that no step waits for another thread.
 class EngineThread {
  public:
   using Deliver = std::function<void(std::vector<StudioEngine::Output> outputs)>;

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <random>
+#include <thread>
 
 #include "kernel_paths.h"
 
@@ -221,6 +223,41 @@ TEST_P(KernelPath, TwoThreadsGiveTheSameResults) {
       for (int b = 0; b < streams; ++b)
         for (size_t u = 0; u < one.hidden_state(l, b).size(); ++u)
           ASSERT_EQ(one.hidden_state(l, b)[u], two.hidden_state(l, b)[u]);
+  }
+}
+
+// Networks made from one GenerationWeights share its packed matrices (one copy) and step
+// on different threads at once, each with its own streams; each gives what a network
+// with weights of its own gives for the same inputs.
+TEST_P(KernelPath, NetworksSharingWeightsStepOnTwoThreadsAsAloneOnes) {
+  ParamArena params(small_shape(2, {96, 80, 64}));
+  glorot_uniform_init(params, 6);
+  const auto shared = std::make_shared<const GenerationWeights>(params, GetParam());
+  const int streams = 3, steps = 40;
+  auto run = [&](GenerationNetwork& network, int seed) {
+    std::vector<float> logits;
+    std::vector<int32_t> onehot(2 * streams);
+    std::vector<float> dense(2 * streams);
+    for (int t = 0; t < steps; ++t) {
+      for (int b = 0; b < streams; ++b) {
+        onehot[2 * b] = (t + b + seed) % 7, onehot[2 * b + 1] = (t * b + seed) % 5;
+        dense[2 * b] = 0.25f * ((t + seed) % 3), dense[2 * b + 1] = -0.5f * b;
+      }
+      const auto out = network.step(streams, onehot, dense);
+      logits.insert(logits.end(), out.begin(), out.end());
+    }
+    return logits;
+  };
+  GenerationNetwork first(shared, streams), second(shared, streams);
+  EXPECT_EQ(first.weights().get(), second.weights().get());
+  std::vector<float> first_logits, second_logits;
+  std::thread other([&] { second_logits = run(second, 1); });
+  first_logits = run(first, 0);
+  other.join();
+  for (int seed : {0, 1}) {
+    GenerationNetwork alone(params, streams, GetParam());
+    EXPECT_NE(alone.weights().get(), shared.get());
+    EXPECT_EQ(run(alone, seed), seed == 0 ? first_logits : second_logits) << "seed " << seed;
   }
 }
 

@@ -9,6 +9,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <thread>
 
 #include "base/error.h"
 #include "generate/performance_stream.h"
@@ -102,6 +104,24 @@ TEST_F(ModelCatalogTest, AModelWithoutDynamicsPlays) {
     EXPECT_EQ(notes[i].velocity, e.type == EventType::kNoteOn ? 100 : 0) << "note " << i;
     ++i;
   }
+}
+
+// Each model's weights are packed once per kernels, whoever asks and from whichever thread:
+// every engine's network of a model reads one copy.
+TEST_F(ModelCatalogTest, EachModelPacksItsWeightsOncePerKernels) {
+  const ModelCatalog catalog(dir_, "");
+  const StudioModel& m = *catalog.models()[catalog.find("performance.safetensors")];
+  const NetworkKernels fast = NetworkKernels::fast(), reference = NetworkKernels::reference_twin();
+  std::shared_ptr<const GenerationWeights> from_thread;
+  std::thread other([&] { from_thread = m.weights(fast); });
+  const std::shared_ptr<const GenerationWeights> here = m.weights(fast);
+  other.join();
+  EXPECT_EQ(here.get(), from_thread.get());
+  EXPECT_EQ(here->kernels.name(), fast.name());
+  const std::shared_ptr<const GenerationWeights> twin = m.weights(reference);
+  EXPECT_NE(twin.get(), here.get());
+  EXPECT_TRUE(twin->kernels.reference);
+  EXPECT_EQ(m.weights(reference).get(), twin.get());
 }
 
 }  // namespace
