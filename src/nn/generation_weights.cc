@@ -1,5 +1,6 @@
 #include "nn/generation_weights.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/error.h"
@@ -19,18 +20,6 @@ int magenta_column(int packed_column, int hidden) {
   int unit = block * kBlock + lane;
   return unit < hidden ? gate * hidden + unit : -1;
 }
-
-}  // namespace
-
-NetworkKernels NetworkKernels::fast(WeightFormat weights) {
-  return {false, selected_isa(), weights};
-}
-
-std::string NetworkKernels::name() const {
-  return std::string(reference ? "reference" : isa_name(isa)) + "/" + weight_format_name(weights);
-}
-
-namespace {
 
 // A (rows × blocks·C) matrix in packed column order, value(row, column) (for int8 the q),
 // in `format`'s layout for groups of group_width units (step_kernels.h) with k_pairs =
@@ -100,6 +89,14 @@ std::vector<float> packed_scales(const Int8Matrix& int8, int packed, ColumnOf co
 }
 
 }  // namespace
+
+NetworkKernels NetworkKernels::fast(WeightFormat weights) {
+  return {false, selected_isa(), weights};
+}
+
+std::string NetworkKernels::name() const {
+  return std::string(reference ? "reference" : isa_name(isa)) + "/" + weight_format_name(weights);
+}
 
 GenerationWeights::GenerationWeights(const ParamArena& params, NetworkKernels kernels_in,
                                      std::span<const Int8Matrix> stored_int8, float forget_bias_in)
