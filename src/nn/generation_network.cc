@@ -52,23 +52,20 @@ GenerationNetwork::GenerationNetwork(std::shared_ptr<const GenerationWeights> we
     const GenerationWeights::Layer& w = weights_->layers[l];
     Layer& layer = layers_[l];
     layer.w = &w;
-    layer.hidden = w.hidden;
-    layer.padded = w.padded;
-    layer.rows = w.rows;
-    layer.c.assign(static_cast<size_t>(max_streams) * layer.padded, 0.0f);
+    layer.c.assign(static_cast<size_t>(max_streams) * layer.w->padded, 0.0f);
     layer.h.assign(layer.c.size(), 0.0f);
     if (kernels_.reference) continue;
-    if (l == 0) layer.init.assign(static_cast<size_t>(max_streams) * 4 * layer.padded, 0.0f);
-    layer.x.assign(2 * static_cast<size_t>(max_streams) * layer.rows * input_bytes_, 0);
+    if (l == 0) layer.init.assign(static_cast<size_t>(max_streams) * 4 * layer.w->padded, 0.0f);
+    layer.x.assign(2 * static_cast<size_t>(max_streams) * layer.w->rows * input_bytes_, 0);
   }
   int widest = 0;
-  for (const Layer& layer : layers_) widest = std::max(widest, layer.padded);
+  for (const Layer& layer : layers_) widest = std::max(widest, layer.w->padded);
   reorder_scratch_.assign(static_cast<size_t>(max_streams) * widest, 0.0f);
   sequence_width_ = widest;
   logits_.assign(static_cast<size_t>(max_streams) * shape_.num_logits(), 0.0f);
   if (kernels_.reference) return;
   padded_logits_ = weights_->padded_logits;
-  top_x_.assign(static_cast<size_t>(max_streams) * layers_.back().padded * input_bytes_, 0);
+  top_x_.assign(static_cast<size_t>(max_streams) * layers_.back().w->padded * input_bytes_, 0);
   padded_out_.assign(static_cast<size_t>(max_streams) * padded_logits_, 0.0f);
 }
 
@@ -88,8 +85,10 @@ void GenerationNetwork::reset_stream(int stream) {
   stale_from_ = 0;
   PRNN_CHECK(stream >= 0 && stream < max_streams_);
   for (Layer& layer : layers_) {
-    std::fill_n(layer.c.begin() + static_cast<size_t>(stream) * layer.padded, layer.padded, 0.0f);
-    std::fill_n(layer.h.begin() + static_cast<size_t>(stream) * layer.padded, layer.padded, 0.0f);
+    std::fill_n(layer.c.begin() + static_cast<size_t>(stream) * layer.w->padded, layer.w->padded,
+                0.0f);
+    std::fill_n(layer.h.begin() + static_cast<size_t>(stream) * layer.w->padded, layer.w->padded,
+                0.0f);
   }
 }
 
@@ -98,7 +97,7 @@ void GenerationNetwork::copy_stream(int from, int to) {
   if (from == to) return;
   stale_from_ = 0;
   for (Layer& layer : layers_) {
-    const size_t n = layer.padded;
+    const size_t n = layer.w->padded;
     std::memcpy(&layer.c[to * n], &layer.c[from * n], n * sizeof(float));
     std::memcpy(&layer.h[to * n], &layer.h[from * n], n * sizeof(float));
   }
@@ -108,7 +107,7 @@ void GenerationNetwork::reorder_streams(std::span<const int> sources) {
   stale_from_ = 0;
   PRNN_CHECK(sources.size() <= static_cast<size_t>(max_streams_));
   for (Layer& layer : layers_) {
-    const size_t n = layer.padded;
+    const size_t n = layer.w->padded;
     for (std::vector<float>* state : {&layer.c, &layer.h}) {
       std::copy(state->begin(), state->end(), reorder_scratch_.begin());
       for (size_t s = 0; s < sources.size(); ++s) {
@@ -133,23 +132,24 @@ void GenerationNetwork::load_stream(int stream, std::span<const float> state) {
   reset_stream(stream);
   size_t at = 0;
   for (Layer& layer : layers_) {
-    PRNN_CHECK(at + 2 * layer.hidden <= state.size());
-    std::copy_n(&state[at], layer.hidden, &layer.c[static_cast<size_t>(stream) * layer.padded]);
-    std::copy_n(&state[at + layer.hidden], layer.hidden,
-                &layer.h[static_cast<size_t>(stream) * layer.padded]);
-    at += 2 * layer.hidden;
+    PRNN_CHECK(at + 2 * layer.w->hidden <= state.size());
+    std::copy_n(&state[at], layer.w->hidden,
+                &layer.c[static_cast<size_t>(stream) * layer.w->padded]);
+    std::copy_n(&state[at + layer.w->hidden], layer.w->hidden,
+                &layer.h[static_cast<size_t>(stream) * layer.w->padded]);
+    at += 2 * layer.w->hidden;
   }
   PRNN_CHECK(at == state.size());
 }
 
 std::span<const float> GenerationNetwork::cell_state(int layer, int stream) const {
   const Layer& l = layers_[layer];
-  return {l.c.data() + static_cast<size_t>(stream) * l.padded, static_cast<size_t>(l.hidden)};
+  return {l.c.data() + static_cast<size_t>(stream) * l.w->padded, static_cast<size_t>(l.w->hidden)};
 }
 
 std::span<const float> GenerationNetwork::hidden_state(int layer, int stream) const {
   const Layer& l = layers_[layer];
-  return {l.h.data() + static_cast<size_t>(stream) * l.padded, static_cast<size_t>(l.hidden)};
+  return {l.h.data() + static_cast<size_t>(stream) * l.w->padded, static_cast<size_t>(l.w->hidden)};
 }
 
 void GenerationNetwork::set_threads(int threads) {
@@ -183,18 +183,19 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
     auto share = [&](int blocks) {
       return std::pair(blocks * thread / threads, blocks * (thread + 1) / threads);
     };
-    const auto [first0, end0] = share(layers_[0].padded / kBlock);
+    const auto [first0, end0] = share(layers_[0].w->padded / kBlock);
     gather_inputs(num_streams, onehot.data(), dense.data(), layers_[0].init.data(), first0 * 64,
                   end0 * 64);
     for (int l = 0; l < shape_.num_layers(); ++l) {
-      const auto [first, end] = share(layers_[l].padded / kBlock);
+      const auto [first, end] = share(layers_[l].w->padded / kBlock);
       fast_->lstm_blocks(step_args(l, num_streams), first, end);
       if (threads > 1) {
 #pragma omp barrier
       }
     }
     const auto [first, end] = share(padded_logits_ / kBlock);
-    fast_->dense_blocks(dense_args(num_streams, top_x_.data(), layers_.back().padded), first, end);
+    fast_->dense_blocks(dense_args(num_streams, top_x_.data(), layers_.back().w->padded), first,
+                        end);
   };
   if (active_threads_ == 1) {
     run(0, 1);
@@ -217,18 +218,18 @@ std::span<const float> GenerationNetwork::step(int num_streams, std::span<const 
 // for streams [first, end) (the h of the layer below is written by that layer's step).
 void GenerationNetwork::refresh_inputs(int first, int end) {
   for (Layer& layer : layers_) {
-    const int below = layer.rows - layer.padded;
+    const int below = layer.w->rows - layer.w->padded;
     for (int b = first; b < end; ++b) {
       fast_->to_input(
-          &layer.h[static_cast<size_t>(b) * layer.padded], layer.padded,
-          input_at(layer_x(layer, parity_), static_cast<size_t>(b) * layer.rows + below));
+          &layer.h[static_cast<size_t>(b) * layer.w->padded], layer.w->padded,
+          input_at(layer_x(layer, parity_), static_cast<size_t>(b) * layer.w->rows + below));
     }
   }
   stale_from_ = std::max(stale_from_, end);
 }
 
 uint8_t* GenerationNetwork::layer_x(Layer& layer, int parity) const {
-  return layer.x.data() + static_cast<size_t>(parity) * max_streams_ * layer.rows * input_bytes_;
+  return layer.x.data() + static_cast<size_t>(parity) * max_streams_ * layer.w->rows * input_bytes_;
 }
 
 // Layer l's step at the current parity p: reads x[p] = [h below (this step) | own h
@@ -237,17 +238,17 @@ uint8_t* GenerationNetwork::layer_x(Layer& layer, int parity) const {
 ProductArgs GenerationNetwork::step_args(int l, int num_streams) {
   Layer& layer = layers_[l];
   ProductArgs args =
-      l == 0 ? recurrent_args(l, num_streams, layer.init.data(), 4 * layer.padded, parity_)
+      l == 0 ? recurrent_args(l, num_streams, layer.init.data(), 4 * layer.w->padded, parity_)
              : recurrent_args(l, num_streams, layer.w->gate_bias.data(), 0, parity_);
-  const int below = layer.rows - layer.padded;
+  const int below = layer.w->rows - layer.w->padded;
   args.h_out[0] = input_at(layer_x(layer, parity_ ^ 1), below);
-  args.h_out_stride[0] = layer.rows;
+  args.h_out_stride[0] = layer.w->rows;
   if (l + 1 < shape_.num_layers()) {
     args.h_out[1] = layer_x(layers_[l + 1], parity_);
-    args.h_out_stride[1] = layers_[l + 1].rows;
+    args.h_out_stride[1] = layers_[l + 1].w->rows;
   } else {
     args.h_out[1] = top_x_.data();
-    args.h_out_stride[1] = layer.padded;
+    args.h_out_stride[1] = layer.w->padded;
   }
   return args;
 }
@@ -299,7 +300,7 @@ void GenerationNetwork::gather_inputs(int rows, const int32_t* onehot, const flo
   GatherArgs args;
   args.bias = layers_[0].w->gate_bias.data();
   args.table = layers_[0].w->input_rows.data();
-  args.width = 4 * layers_[0].padded;
+  args.width = 4 * layers_[0].w->padded;
   args.rows = rows;
   args.dense = dense;
   args.dense_size = input.dense_size;
@@ -324,23 +325,23 @@ ProductArgs GenerationNetwork::recurrent_args(int l, int num_streams, const floa
   ProductArgs args;
   args.w = layer.w->packed.data();
   args.scale = layer.w->scale.data();
-  args.k_pairs = layer.rows / 2;
-  args.k_end = layer.rows / 2;
+  args.k_pairs = layer.w->rows / 2;
+  args.k_end = layer.w->rows / 2;
   args.num_streams = num_streams;
   args.x = layer_x(layer, parity);
-  args.x_stride = layer.rows;
+  args.x_stride = layer.w->rows;
   args.init = init;
   args.init_stride = init_stride;
   args.c = layer.c.data();
   args.h = layer.h.data();
-  args.hp = layer.padded;
+  args.hp = layer.w->padded;
   return args;
 }
 
 // Scratch of prime() (and of the fp32 step) for `rows` rows; grows only.
 void GenerationNetwork::reserve_prime_rows(int rows) {
   int widest_gates = 0;
-  for (const Layer& layer : layers_) widest_gates = std::max(widest_gates, 4 * layer.padded);
+  for (const Layer& layer : layers_) widest_gates = std::max(widest_gates, 4 * layer.w->padded);
   const size_t gates = static_cast<size_t>(rows) * widest_gates;
   const size_t sequence = static_cast<size_t>(rows) * sequence_width_;
   if (prime_gates_.size() < gates) prime_gates_.resize(gates);
@@ -353,7 +354,7 @@ ProductArgs GenerationNetwork::dense_args(int num_streams, const void* top_h, in
   ProductArgs args;
   args.w = weights_->out_packed.data();
   args.scale = weights_->out_scale.data();
-  args.k_pairs = args.k_end = layers_.back().padded / 2;
+  args.k_pairs = args.k_end = layers_.back().w->padded / 2;
   args.num_streams = num_streams;
   args.x = top_h;
   args.x_stride = x_stride;
@@ -388,16 +389,16 @@ void GenerationNetwork::prime_chunk_fast(int num_streams, int steps, const int32
   if (stale_from_ < num_streams) refresh_inputs(stale_from_, num_streams);
   active_threads_ = threads_ > 0 ? threads_ : prime_chooser_.threads();
   const auto start = std::chrono::steady_clock::now();
-  gather_inputs(rows, onehot, dense, prime_gates_.data(), 0, 4 * layers_[0].padded);
+  gather_inputs(rows, onehot, dense, prime_gates_.data(), 0, 4 * layers_[0].w->padded);
   for (int l = 0; l < shape_.num_layers(); ++l) {
     Layer& layer = layers_[l];
-    const int below = l == 0 ? 0 : layers_[l - 1].padded;
-    const int stride = 4 * layer.padded;
+    const int below = l == 0 ? 0 : layers_[l - 1].w->padded;
+    const int stride = 4 * layer.w->padded;
     if (l > 0) {  // input projection of all rows: (T·B, Hp below) · (Hp below, 4 Hp)
       ProductArgs args;
       args.w = layer.w->packed.data();
       args.scale = layer.w->scale.data();
-      args.k_pairs = layer.rows / 2;
+      args.k_pairs = layer.w->rows / 2;
       args.k_end = below / 2;
       args.num_streams = rows;
       args.x = prime_x_.data();
@@ -405,7 +406,7 @@ void GenerationNetwork::prime_chunk_fast(int num_streams, int steps, const int32
       args.init = layer.w->gate_bias.data();
       args.gates = prime_gates_.data();
       args.gates_stride = stride;
-      for_blocks(layer.padded / kBlock, 1,
+      for_blocks(layer.w->padded / kBlock, 1,
                  [&](int begin, int end) { fast_->gate_blocks(args, begin, end); });
     }
     int parity = parity_;
@@ -415,11 +416,11 @@ void GenerationNetwork::prime_chunk_fast(int num_streams, int steps, const int32
           parity);
       args.k_begin = below / 2;
       args.h_out[0] = input_at(layer_x(layer, parity ^ 1), below);
-      args.h_out_stride[0] = layer.rows;
+      args.h_out_stride[0] = layer.w->rows;
       args.h_out[1] =
           input_at(prime_x_.data(), static_cast<size_t>(t) * num_streams * sequence_width_);
       args.h_out_stride[1] = sequence_width_;
-      for_blocks(layer.padded / kBlock, num_streams == 1 ? 4 : 1,
+      for_blocks(layer.w->padded / kBlock, num_streams == 1 ? 4 : 1,
                  [&](int begin, int end) { fast_->lstm_blocks(args, begin, end); });
     }
   }
@@ -455,7 +456,7 @@ void GenerationNetwork::prime_chunk_fp32(int num_streams, int steps, const int32
   const int rows = steps * num_streams;
   for (int l = 0; l < shape_.num_layers(); ++l) {
     Layer& layer = layers_[l];
-    const int hidden = layer.hidden, gates = 4 * hidden, inputs = shape_.layer_input_size(l);
+    const int hidden = layer.w->hidden, gates = 4 * hidden, inputs = shape_.layer_input_size(l);
     for (int r = 0; r < rows; ++r) {  // input projection of every row
       float* g = &prime_gates_[static_cast<size_t>(r) * gates];
       std::copy(layer.w->bias.begin(), layer.w->bias.end(), g);
@@ -481,8 +482,8 @@ void GenerationNetwork::prime_chunk_fp32(int num_streams, int steps, const int32
     for (int r = 0; r < rows; ++r) {  // row r = step r / B of stream r % B
       const int b = r % num_streams;
       float* g = &prime_gates_[static_cast<size_t>(r) * gates];
-      float* c = &layer.c[static_cast<size_t>(b) * layer.padded];
-      float* h = &layer.h[static_cast<size_t>(b) * layer.padded];
+      float* c = &layer.c[static_cast<size_t>(b) * layer.w->padded];
+      float* h = &layer.h[static_cast<size_t>(b) * layer.w->padded];
       accumulate_rows(h, hidden, recurrent, gates, g);
       for (int u = 0; u < hidden; ++u) {
         const float i = g[u], j = g[hidden + u], f = g[2 * hidden + u], o = g[3 * hidden + u];
@@ -493,7 +494,7 @@ void GenerationNetwork::prime_chunk_fp32(int num_streams, int steps, const int32
     }
   }
   if (logits == nullptr) return;
-  const int vocab = shape_.num_logits(), top = layers_.back().hidden;
+  const int vocab = shape_.num_logits(), top = layers_.back().w->hidden;
   for (int r = first_logit_row; r < rows; ++r) {
     float* out = &logits[static_cast<size_t>(r - first_logit_row) * vocab];
     std::copy(weights_->out_bias.begin(), weights_->out_bias.end(), out);

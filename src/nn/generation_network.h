@@ -94,9 +94,8 @@ class GenerationNetwork {
  private:
   // One layer's state for max_streams streams, and its weights.
   struct Layer {
-    const GenerationWeights::Layer* w = nullptr;
-    int hidden = 0, padded = 0, rows = 0;  // w's H, Hp, K
-    std::vector<float> c, h;               // (B, Hp)
+    const GenerationWeights::Layer* w = nullptr;  // its weights and sizes (H, Hp, K)
+    std::vector<float> c, h;                      // (B, Hp)
     // Product inputs [h below | own h], (2, B, K) in the input type: parity p is read by
     // the step at parity p, which writes the own-h part of 1 − p.
     std::vector<uint8_t> x;

@@ -223,12 +223,10 @@ struct StudioServer::Impl {
   // The generation threads, each with its own clients (a client joins the one with the
   // fewest): they share no batch and wait for no one.
   std::vector<std::unique_ptr<EngineThread>> engines;
-  std::vector<int> engine_clients;              // clients per engine
-  std::unordered_map<uint64_t, int> engine_of;  // client → engine
-  void join_engine(uint64_t id, uint64_t seed);
-  void leave_engine(uint64_t id);
-  // Passes a message to the client's engine (none once it left).
-  void message_engine(uint64_t id, ClientMessage message);
+  std::vector<int> engine_clients;  // clients per engine
+  // The engine with the fewest clients takes client `id`; returns its index.
+  int join_engine(uint64_t id, uint64_t seed);
+  void leave_engine(int engine, uint64_t id);
 };
 
 // One WebSocket client.
@@ -285,7 +283,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     server_.sessions[id_] = weak_from_this();
     accepted_ = true;
     const uint64_t seed = server_.options.seed ? server_.options.seed + id_ : server_.seeds();
-    server_.join_engine(id_, seed);
+    engine_ = server_.join_engine(id_, seed);
     send(hello_message(server_.catalog, server_.lookahead, server_.options.max_clients,
                        !server_.options.samples_dir.empty()));
     read_next();
@@ -298,6 +296,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   }
 
   void on_read(beast::error_code error) {
+    if (closed_) return;  // dropped meanwhile: it left its engine
     if (error) return finish();
     if (!ws_.got_text()) {
       log_warn("studio: client " + std::to_string(id_) + " sent a binary message; dropped");
@@ -306,7 +305,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     try {
-      server_.message_engine(id_, parse_client_message(text));
+      server_.engines[engine_]->message(id_, parse_client_message(text));
     } catch (const InputError& e) {
       send(error_message(e.what()));
     }
@@ -332,7 +331,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     if (closed_) return;
     closed_ = true;
     server_.sessions.erase(id_);
-    if (accepted_) server_.leave_engine(id_);
+    if (accepted_) server_.leave_engine(engine_, id_);
   }
 
   StudioServer::Impl& server_;
@@ -341,6 +340,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   std::deque<std::string> queue_;
   size_t queued_bytes_ = 0;
   uint64_t id_;
+  int engine_ = -1;  // once accepted
   bool accepted_ = false, closed_ = false;
 };
 
@@ -513,25 +513,17 @@ StudioServer::Impl::Impl(StudioServerOptions o, const ModelCatalog& c,
   engine_clients.assign(count, 0);
 }
 
-void StudioServer::Impl::join_engine(uint64_t id, uint64_t seed) {
+int StudioServer::Impl::join_engine(uint64_t id, uint64_t seed) {
   const int e = static_cast<int>(std::min_element(engine_clients.begin(), engine_clients.end()) -
                                  engine_clients.begin());
   ++engine_clients[e];
-  engine_of[id] = e;
   engines[e]->join(id, seed);
+  return e;
 }
 
-void StudioServer::Impl::message_engine(uint64_t id, ClientMessage message) {
-  const auto it = engine_of.find(id);
-  if (it != engine_of.end()) engines[it->second]->message(id, std::move(message));
-}
-
-void StudioServer::Impl::leave_engine(uint64_t id) {
-  const auto it = engine_of.find(id);
-  if (it == engine_of.end()) return;
-  engines[it->second]->leave(id);
-  --engine_clients[it->second];
-  engine_of.erase(it);
+void StudioServer::Impl::leave_engine(int engine, uint64_t id) {
+  engines[engine]->leave(id);
+  --engine_clients[engine];
 }
 
 void StudioServer::Impl::send_to(uint64_t id, std::string message) {
